@@ -1,0 +1,57 @@
+# Parcours: the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format install browser messages check-messages clean
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the demo on http://$(HOST):$(PORT)/ (SQLite under var/, keys generated under var/).
+run: install
+	$(BIN)/parcours demo
+	@echo ""
+	@echo "Parcours is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
+	$(BIN)/parcours runserver $(HOST):$(PORT)
+
+## Lint, then the whole suite (unit, view and browser tests). DATABASE_URL picks the database.
+test: install browser lint check-messages
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: install
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+
+## Debian's chromium drives the browser tests (Playwright cannot download a browser here).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
+
+## Extract and compile the nl/fr/en catalogues after changing user-facing text.
+messages: install
+	cd src/parcours && ../../$(BIN)/parcours makemessages -l nl -l fr -l en --no-obsolete --no-location
+	cd src/parcours && ../../$(BIN)/parcours compilemessages
+
+## The compiled catalogues in the repository must match their sources.
+check-messages: install
+	$(BIN)/python -m parcours.i18n_check
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,1 @@
+"""Parcours: case management and evaluation for alternatives to immigration detention."""

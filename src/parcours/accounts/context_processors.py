@@ -1,0 +1,12 @@
+from parcours.accounts.models import Role
+
+
+def roles(request):
+    """What the navigation may offer; access itself is checked again by every view."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "is_case_manager": user.has_role(Role.CASE_MANAGER),
+        "is_coordinator": user.has_role(Role.COORDINATOR),
+    }

@@ -1,0 +1,272 @@
+"""Forms of the family file. Every check names its field; nothing is saved on error."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.models import Role
+from parcours.cases.choices import (
+    Assessment,
+    EngagementAtClosure,
+    FamilyStatus,
+    ReferralRoute,
+    Resolution,
+)
+from parcours.cases.models import Family, Person, today
+from parcours.cases.services import eligible_case_managers
+from parcours.projects.models import Project
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def not_in_future(form, field: str) -> None:
+    value = form.cleaned_data.get(field)
+    if value and value > today():
+        form.add_error(field, _("This date is in the future."))
+
+
+_REFERRAL_FIELDS = [
+    "referred_on",
+    "referral_route",
+    "referring_organisation",
+    "referrer_name",
+    "referrer_contact",
+    "referral_notes",
+    "languages",
+    "interpreter_needed",
+    "address",
+    "phone",
+    "status_at_entry",
+]
+_WIDGETS = {
+    "referred_on": DATE,
+    "referral_notes": forms.Textarea(attrs={"rows": 3}),
+    "address": forms.Textarea(attrs={"rows": 2}),
+    "support_network": forms.Textarea(attrs={"rows": 2}),
+}
+
+
+class _FamilyFormBase(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        not_in_future(self, "referred_on")
+        if data.get("referral_route") == ReferralRoute.REFERRED_BY_ORGANISATION and not data.get(
+            "referring_organisation"
+        ):
+            self.add_error("referring_organisation", _("Name the organisation that referred."))
+        return data
+
+
+class ReferralForm(_FamilyFormBase):
+    """A new referral: how the family came, who referred it, first household details."""
+
+    class Meta:
+        model = Family
+        fields = ["project", *_REFERRAL_FIELDS]
+        widgets = _WIDGETS
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = user.project_ids(Role.CASE_MANAGER, Role.COORDINATOR)
+        self.fields["project"].queryset = Project.objects.filter(pk__in=ids)
+        self.fields["project"].empty_label = None
+        if len(ids) == 1:
+            self.fields["project"].initial = next(iter(ids))
+            self.fields["project"].widget = forms.HiddenInput()
+        self.fields["referred_on"].initial = today
+
+
+class FamilyForm(_FamilyFormBase):
+    """Everything about the household that a case manager keeps up to date."""
+
+    class Meta:
+        model = Family
+        fields = [
+            *_REFERRAL_FIELDS,
+            "email",
+            "housing_kind",
+            "housing_stability",
+            "livelihood",
+            "support_network",
+            "procedure_status",
+        ]
+        widgets = _WIDGETS
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "role",
+            "given_name",
+            "family_name",
+            "birth_date",
+            "sex",
+            "nationality",
+            "country_of_birth",
+            "minority",
+            "arrival_date",
+        ]
+        widgets = {"arrival_date": DATE}
+
+    def clean(self):
+        data = super().clean()
+        birth = data.get("birth_date")
+        if birth:
+            if (birth.exact and birth.exact > today()) or birth.year > today().year:
+                self.add_error("birth_date", _("This date is in the future."))
+            elif birth.year < today().year - 120:
+                self.add_error("birth_date", _("This date is more than 120 years ago."))
+        not_in_future(self, "arrival_date")
+        arrival = data.get("arrival_date")
+        before_birth = (
+            birth
+            and arrival
+            and (arrival.year < birth.year or (birth.exact and arrival < birth.exact))
+        )
+        if before_birth and "birth_date" not in self.errors:
+            self.add_error("arrival_date", _("The arrival cannot come before the birth."))
+        return data
+
+
+# The first member row is required; further rows are added with htmx and may stay empty.
+MemberFormSet = forms.formset_factory(PersonForm, extra=0, min_num=1, validate_min=True)
+
+
+class ScreeningForm(forms.Form):
+    """One row per active criterion: met / not met / unclear, with a note."""
+
+    def __init__(self, *args, criteria, assessments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            current = assessments.get(criterion.pk)
+            self.fields[f"c{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.label,
+                choices=Assessment.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=current.result if current else None,
+            )
+            self.fields[f"c{criterion.pk}_note"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=current.note if current else "",
+            )
+
+    def rows(self):
+        for criterion in self.criteria:
+            yield criterion, self[f"c{criterion.pk}"], self[f"c{criterion.pk}_note"]
+
+    def results(self):
+        """(criterion, result, note) for every criterion that was given a result."""
+        return [
+            (c, self.cleaned_data[f"c{c.pk}"], self.cleaned_data[f"c{c.pk}_note"])
+            for c in self.criteria
+            if self.cleaned_data.get(f"c{c.pk}")
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for criterion in self.criteria:
+            if data.get(f"c{criterion.pk}_note") and not data.get(f"c{criterion.pk}"):
+                self.add_error(f"c{criterion.pk}", _("Choose met, not met or unclear."))
+        if not self.errors and not self.results():
+            raise forms.ValidationError(_("Assess at least one criterion."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = transition.reason_required
+        if not transition.reason_required:
+            self.fields["reason"].label = _("Note (optional)")
+
+
+class AdmitForm(ReasonForm):
+    admitted_on = forms.DateField(label=_("Admitted on"), widget=DATE)
+    case_managers = forms.ModelMultipleChoiceField(
+        label=_("Case managers"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One or two."),
+    )
+
+    field_order = ["admitted_on", "case_managers", "reason"]
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = family
+        self.fields["admitted_on"].initial = today
+        self.fields["case_managers"].queryset = eligible_case_managers(family.project_id)
+        self.fields["case_managers"].initial = list(family.case_managers.all())
+
+    def clean_admitted_on(self):
+        value = self.cleaned_data["admitted_on"]
+        if value > today():
+            raise forms.ValidationError(_("This date is in the future."))
+        if value < self.family.referred_on:
+            raise forms.ValidationError(_("The admission cannot come before the referral."))
+        return value
+
+    def clean_case_managers(self):
+        value = self.cleaned_data["case_managers"]
+        if len(value) > 2:
+            raise forms.ValidationError(_("A family has at most two case managers."))
+        return value
+
+
+class CloseForm(ReasonForm):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DATE)
+    resolution = forms.ChoiceField(label=_("Resolution"), choices=Resolution.choices)
+    engagement_at_closure = forms.ChoiceField(
+        label=_("Engagement at closure"), choices=EngagementAtClosure.choices
+    )
+
+    field_order = ["closed_on", "resolution", "engagement_at_closure", "reason"]
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = family
+        self.fields["closed_on"].initial = today
+
+    def clean_closed_on(self):
+        value = self.cleaned_data["closed_on"]
+        if value > today():
+            raise forms.ValidationError(_("This date is in the future."))
+        if self.family.admitted_on and value < self.family.admitted_on:
+            raise forms.ValidationError(_("The closure cannot come before the admission."))
+        return value
+
+
+class ReferAgainForm(forms.Form):
+    referred_on = forms.DateField(label=_("Referred again on"), widget=DATE, initial=today)
+
+    def clean_referred_on(self):
+        value = self.cleaned_data["referred_on"]
+        if value > today():
+            raise forms.ValidationError(_("This date is in the future."))
+        return value
+
+
+class CaseListFilter(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Case number or a name")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("any status")), *FamilyStatus.choices]
+    )
+    case_manager = forms.ModelChoiceField(
+        label=_("Case manager"), required=False, queryset=None, empty_label=_("anyone")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        projects = user.project_ids(Role.COORDINATOR, Role.CASE_MANAGER)
+        self.fields["case_manager"].queryset = eligible_case_managers(*projects)

@@ -1,0 +1,368 @@
+"""The family file: referral, screening, household, lifecycle.
+
+Personal fields are encrypted (``parcours.privacy.fields``) and bound to their row, so every
+model holding one has a UUID key set before it is first saved. Derived values (ages, counts,
+length of stay) are computed here, never typed in.
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from parcours.accounts.models import Role
+from parcours.cases.choices import (
+    Assessment,
+    EngagementAtClosure,
+    FamilyStatus,
+    HousingKind,
+    HousingStability,
+    Livelihood,
+    PersonRole,
+    ProcedureStatus,
+    ReferralRoute,
+    Resolution,
+    Sex,
+    StatusAtEntry,
+    nationality_choices,
+)
+from parcours.privacy.fields import (
+    EncryptedCharField,
+    EncryptedPartialDateField,
+    EncryptedTextField,
+)
+
+ADULT_AGE = 18
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class FamilyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FamilyQuerySet":
+        """The visibility gate: every page and command showing case data starts here.
+
+        Coordinators see every family of their projects; case managers the families
+        assigned to them; evaluators, administrators and everyone else see none.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        coordinated = user.project_ids(Role.COORDINATOR)
+        managed = user.project_ids(Role.CASE_MANAGER)
+        if not coordinated and not managed:
+            return self.none()
+        assigned = Family.case_managers.through.objects.filter(user_id=user.pk)
+        return self.filter(
+            Q(project_id__in=coordinated)
+            | Q(project_id__in=managed, pk__in=assigned.values("family_id"))
+        )
+
+
+class Family(models.Model):
+    """One family's file, from the first referral to closure."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="families",
+    )
+    case_number = models.CharField(_("case number"), max_length=32, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=FamilyStatus.choices, default=FamilyStatus.REFERRED
+    )
+    case_managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case managers"),
+        related_name="caseload",
+        blank=True,
+    )
+
+    # Referral
+    referred_on = models.DateField(_("referred on"))
+    referral_route = models.CharField(
+        _("referral route"), max_length=30, choices=ReferralRoute.choices
+    )
+    referring_organisation = models.CharField(
+        _("referring organisation"), max_length=200, blank=True
+    )
+    referrer_name = EncryptedCharField(_("referrer's name"), blank=True)
+    referrer_contact = EncryptedCharField(_("referrer's phone or e-mail"), blank=True)
+    referral_notes = EncryptedTextField(_("referral notes"), blank=True)
+    previous_referral = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier referral"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_referrals",
+    )
+
+    # Household
+    address = EncryptedTextField(_("address"), blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=40, blank=True)
+    email = EncryptedCharField(_("e-mail"), max_length=254, blank=True)
+    languages = models.CharField(
+        _("languages spoken"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Arabic, French."),
+    )
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    housing_kind = models.CharField(
+        _("housing"), max_length=20, choices=HousingKind.choices, blank=True
+    )
+    housing_stability = models.CharField(
+        _("housing stability"), max_length=12, choices=HousingStability.choices, blank=True
+    )
+    livelihood = models.CharField(
+        _("livelihood"), max_length=20, choices=Livelihood.choices, blank=True
+    )
+    support_network = EncryptedTextField(_("support network"), blank=True)
+    status_at_entry = models.CharField(
+        _("status at entry"), max_length=20, choices=StatusAtEntry.choices, blank=True
+    )
+    procedure_status = models.CharField(
+        _("current procedure status"),
+        max_length=20,
+        choices=ProcedureStatus.choices,
+        blank=True,
+    )
+
+    # Admission and closure
+    admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=20, choices=Resolution.choices, blank=True
+    )
+    engagement_at_closure = models.CharField(
+        _("engagement at closure"),
+        max_length=24,
+        choices=EngagementAtClosure.choices,
+        blank=True,
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        ordering = ["-referred_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "case_number"],
+                condition=~Q(case_number=""),
+                name="case_number_unique_per_project",
+            )
+        ]
+        indexes = [models.Index(fields=["project", "status"], name="family_project_status")]
+
+    def __str__(self):
+        return self.case_number or _("referral of %(date)s") % {"date": self.referred_on}
+
+    def get_absolute_url(self):
+        return reverse("cases:family", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """How the file is named on screen: case number, or the referral date before admission."""
+        return str(self)
+
+    @property
+    def household(self) -> list["Person"]:
+        """Members in reading order: parents, other members, then children, eldest first."""
+        rank = {PersonRole.PARENT: 0, PersonRole.OTHER: 1, PersonRole.CHILD: 2}
+        return sorted(
+            self.members.all(),
+            key=lambda p: (rank.get(p.role, 3), str(p.birth_date or "9999")),
+        )
+
+    def members_by_role(self, role: PersonRole) -> list["Person"]:
+        return [p for p in self.members.all() if p.role == role]
+
+    @property
+    def adults(self) -> list["Person"]:
+        return [p for p in self.members.all() if p.is_adult]
+
+    @property
+    def children(self) -> list["Person"]:
+        return self.members_by_role(PersonRole.CHILD)
+
+    @property
+    def adult_children(self) -> list["Person"]:
+        """Children of the family who are 18 or older (the seed counts them apart)."""
+        return [p for p in self.children if p.is_adult]
+
+    @property
+    def arrived_on(self) -> datetime.date | None:
+        """The earliest arrival of a member not born in the country."""
+        dates = [p.arrival_date for p in self.members.all() if p.arrival_date]
+        return min(dates) if dates else None
+
+    @property
+    def years_in_country(self) -> int | None:
+        arrived = self.arrived_on
+        if arrived is None:
+            return None
+        day = today()
+        return day.year - arrived.year - ((day.month, day.day) < (arrived.month, arrived.day))
+
+    @property
+    def months_supported(self) -> int | None:
+        if self.admitted_on is None:
+            return None
+        end = self.closed_on or today()
+        return (
+            (end.year - self.admitted_on.year) * 12
+            + end.month
+            - self.admitted_on.month
+            - (end.day < self.admitted_on.day)
+        )
+
+
+class Person(models.Model):
+    """A member of the family."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey(
+        Family, verbose_name=_("family"), on_delete=models.CASCADE, related_name="members"
+    )
+    role = models.CharField(_("role in the family"), max_length=10, choices=PersonRole.choices)
+    given_name = EncryptedCharField(_("given name"), max_length=100)
+    family_name = EncryptedCharField(_("family name"), max_length=100)
+    birth_date = EncryptedPartialDateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    nationality = models.CharField(
+        _("nationality"), max_length=10, choices=nationality_choices, blank=True
+    )
+    country_of_birth = CountryField(_("country of birth"), blank=True)
+    minority = EncryptedCharField(
+        _("minority"), max_length=100, blank=True, help_text=_("For example: Roma.")
+    )
+    arrival_date = models.DateField(
+        _("arrival in the country"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a person born in the country."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["family", "created_at"]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("cases:person", args=[self.family_id, self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def age(self) -> int | None:
+        return self.birth_date.age_on(today()) if self.birth_date else None
+
+    @property
+    def is_adult(self) -> bool:
+        age = self.age
+        if age is None:
+            return self.role != PersonRole.CHILD
+        return age >= ADULT_AGE
+
+    @property
+    def years_in_country(self) -> int | None:
+        start = self.arrival_date or (self.birth_date.exact if self.birth_date else None)
+        if start is None:
+            return None
+        day = today()
+        return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
+
+
+class NameToken(models.Model):
+    """A blind-index entry: one keyed hash per word of a member's name, for exact search."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    digest = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "digest"], name="name_token_once")]
+
+    def __str__(self):
+        return self.digest
+
+
+class ScreeningAssessment(models.Model):
+    """One criterion judged for one referral: met, not met or unclear, with a note."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="assessments")
+    criterion = models.ForeignKey(
+        "projects.EligibilityCriterion", verbose_name=_("criterion"), on_delete=models.PROTECT
+    )
+    result = models.CharField(_("assessment"), max_length=10, choices=Assessment.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("screening assessment")
+        verbose_name_plural = _("screening assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "criterion"], name="one_assessment")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_id}: {self.result}"
+
+
+class StatusChange(models.Model):
+    """One step of the lifecycle: who moved the file, when, why."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=FamilyStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=FamilyStatus.choices)
+    transition = models.CharField(max_length=20)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number handed out per project and year (locked when incremented)."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="one_counter_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.project_id}/{self.year}: {self.last}"

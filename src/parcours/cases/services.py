@@ -1,0 +1,267 @@
+"""Every change to a family file: one function each, atomic, audit-logged.
+
+Pages, commands (and later the API) call these; none of them writes case data directly.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from parcours.accounts.models import Role, User
+from parcours.cases.choices import FamilyStatus
+from parcours.cases.lifecycle import TransitionError, check, get_transition
+from parcours.cases.models import (
+    CaseNumberCounter,
+    Family,
+    NameToken,
+    Person,
+    ScreeningAssessment,
+    StatusChange,
+)
+from parcours.privacy.audit import Actor, record
+from parcours.privacy.crypto import blind_index, name_tokens
+from parcours.privacy.models import AuditAction
+
+NAME_PURPOSE = "person-name"
+
+# Household fields copied onto a new referral of a family that was declined or withdrawn.
+_CARRIED_OVER = [
+    "address",
+    "phone",
+    "email",
+    "languages",
+    "interpreter_needed",
+    "housing_kind",
+    "housing_stability",
+    "livelihood",
+    "support_network",
+    "status_at_entry",
+    "procedure_status",
+]
+_PERSON_FIELDS = [
+    "role",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "sex",
+    "nationality",
+    "country_of_birth",
+    "minority",
+    "arrival_date",
+]
+
+
+def record_view(actor: Actor, obj) -> None:
+    """Reading a family's file is logged like a change."""
+    record(actor, AuditAction.VIEW, obj)
+
+
+def _index_name(person: Person) -> None:
+    NameToken.objects.filter(person=person).delete()
+    NameToken.objects.bulk_create(
+        NameToken(family_id=person.family_id, person=person, digest=blind_index(w, NAME_PURPOSE))
+        for w in name_tokens(person.given_name, person.family_name)
+    )
+
+
+def name_digests(query: str) -> list[str]:
+    return sorted({blind_index(w, NAME_PURPOSE) for w in name_tokens(query)})
+
+
+def search(families, query: str):
+    """Families whose case number contains ``query``, or with one member named by every word."""
+    query = query.strip()
+    if not query:
+        return families
+    digests = name_digests(query)
+    people = (
+        NameToken.objects.filter(digest__in=digests)
+        .values("person_id")
+        .annotate(words=Count("digest", distinct=True))
+        .filter(words=len(digests))
+        .values("person_id")
+    )
+    matching = Person.objects.filter(pk__in=people).values("family_id")
+    return families.filter(Q(case_number__icontains=query) | Q(pk__in=matching))
+
+
+@transaction.atomic
+def register_referral(
+    actor: Actor, family: Family, members: list[Person], *, previous: Family | None = None
+) -> Family:
+    """A new referral; the case manager who registers it is assigned to screen it."""
+    if not actor.user.has_role(Role.CASE_MANAGER, family.project_id) and not actor.user.has_role(
+        Role.COORDINATOR, family.project_id
+    ):
+        raise PermissionError("only the project's case managers and coordinators refer families")
+    family.status = FamilyStatus.REFERRED
+    family.previous_referral = previous
+    family.save()
+    if actor.user.has_role(Role.CASE_MANAGER, family.project_id):
+        family.case_managers.add(actor.user)
+    StatusChange.objects.create(
+        family=family, to_status=FamilyStatus.REFERRED, transition="refer", by=actor.user
+    )
+    record(actor, AuditAction.CREATE, family)
+    for person in members:
+        person.family = family
+        save_person(actor, person)
+    return family
+
+
+@transaction.atomic
+def refer_again(actor: Actor, earlier: Family, referred_on: datetime.date) -> Family:
+    """A new referral of a declined or withdrawn family, linked to the earlier file."""
+    if earlier.status not in (FamilyStatus.DECLINED, FamilyStatus.WITHDRAWN):
+        raise TransitionError(_("Only a declined or withdrawn referral can be referred again."))
+    family = Family(
+        project_id=earlier.project_id,
+        referred_on=referred_on,
+        referral_route=earlier.referral_route,
+        referring_organisation=earlier.referring_organisation,
+        **{f: getattr(earlier, f) for f in _CARRIED_OVER},
+    )
+    members = [Person(**{f: getattr(p, f) for f in _PERSON_FIELDS}) for p in earlier.household]
+    return register_referral(actor, family, members, previous=earlier)
+
+
+@transaction.atomic
+def update_family(actor: Actor, family: Family, fields: list[str]) -> Family:
+    family.save(update_fields=[*fields, "updated_at"] if fields else None)
+    record(actor, AuditAction.UPDATE, family)
+    return family
+
+
+@transaction.atomic
+def save_person(actor: Actor, person: Person) -> Person:
+    created = person._state.adding
+    person.save()
+    _index_name(person)
+    record(actor, AuditAction.CREATE if created else AuditAction.UPDATE, person)
+    return person
+
+
+@transaction.atomic
+def assess(actor: Actor, family: Family, results: list[tuple[object, str, str]]) -> None:
+    """Record screening results as (criterion, result, note) for a referral under screening."""
+    if family.status not in (FamilyStatus.REFERRED, FamilyStatus.SCREENING):
+        raise TransitionError(_("Only a referral can be screened."))
+    if family.status == FamilyStatus.REFERRED:
+        take_step(actor, family, "start_screening")
+    existing = {a.criterion_id: a for a in family.assessments.all()}
+    for criterion, result, note in results:
+        assessment = existing.get(criterion.pk) or ScreeningAssessment(
+            family=family, criterion=criterion
+        )
+        assessment.result = result
+        assessment.note = note
+        assessment.assessed_by = actor.user
+        assessment.save()
+    record(actor, AuditAction.UPDATE, family)
+
+
+def next_case_number(project, year: int) -> str:
+    """PREFIX-YEAR-NNN, numbered per project and year; call inside a transaction."""
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(
+        project=project, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{project.case_number_prefix}-{year}-{counter.last:03d}"
+
+
+def eligible_case_managers(*project_ids: int):
+    """Active users holding the case-manager role in any of ``project_ids``."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__project_id__in=project_ids,
+            memberships__role=Role.CASE_MANAGER,
+        )
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+@transaction.atomic
+def take_step(
+    actor: Actor,
+    family: Family,
+    name: str,
+    *,
+    reason: str = "",
+    admitted_on: datetime.date | None = None,
+    case_managers: list[User] | None = None,
+    closed_on: datetime.date | None = None,
+    resolution: str = "",
+    engagement_at_closure: str = "",
+) -> Family:
+    """Move the file along the lifecycle, or raise TransitionError saying why not."""
+    transition = get_transition(name)
+    locked = Family.objects.select_for_update().get(pk=family.pk)
+    family.status = locked.status
+    check(transition, family, actor.user)
+    if transition.reason_required and not reason.strip():
+        raise TransitionError(_("Give a reason for this step."))
+    changed = ["status"]
+    if name == "admit":
+        changed += _admit(family, admitted_on, case_managers or [])
+    elif name == "close":
+        changed += _close(family, closed_on, resolution, engagement_at_closure)
+    previous = family.status
+    family.status = transition.target
+    family.save(update_fields=[*changed, "updated_at"])
+    StatusChange.objects.create(
+        family=family,
+        from_status=previous,
+        to_status=family.status,
+        transition=name,
+        by=actor.user,
+        reason=reason.strip(),
+    )
+    record(actor, AuditAction.TRANSITION, family)
+    return family
+
+
+def _admit(family: Family, admitted_on, case_managers: list[User]) -> list[str]:
+    if admitted_on is None:
+        raise TransitionError(_("Give the date of admission."))
+    if admitted_on < family.referred_on:
+        raise TransitionError(_("The admission date cannot come before the referral date."))
+    criteria = set(family.project.criteria.filter(active=True).values_list("pk", flat=True))
+    if criteria - set(family.assessments.values_list("criterion_id", flat=True)):
+        raise TransitionError(_("Assess every criterion before admitting the family."))
+    allowed = set(eligible_case_managers(family.project_id).values_list("pk", flat=True))
+    if not case_managers or not {u.pk for u in case_managers} <= allowed:
+        raise TransitionError(_("Assign one or two of the project's case managers."))
+    if len(case_managers) > 2:
+        raise TransitionError(_("A family has at most two case managers."))
+    family.admitted_on = admitted_on
+    family.case_number = next_case_number(family.project, admitted_on.year)
+    family.case_managers.set(case_managers)
+    return ["admitted_on", "case_number"]
+
+
+def _close(family: Family, closed_on, resolution: str, engagement: str) -> list[str]:
+    if closed_on is None or not resolution or not engagement:
+        raise TransitionError(
+            _("Closing needs the closing date, the resolution and the engagement at closure.")
+        )
+    if family.admitted_on and closed_on < family.admitted_on:
+        raise TransitionError(_("The closing date cannot come before the admission date."))
+    family.closed_on = closed_on
+    family.resolution = resolution
+    family.engagement_at_closure = engagement
+    return ["closed_on", "resolution", "engagement_at_closure"]
+
+
+def reindex_names() -> int:
+    """Rebuild every name's blind index (after PARCOURS_BLIND_INDEX_KEY changed)."""
+    count = 0
+    for person in Person.objects.order_by("pk").iterator(chunk_size=500):
+        with transaction.atomic():
+            _index_name(person)
+        count += 1
+    return count

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from parcours.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("cases/", views.case_list, name="list"),
+    path("cases/referral/new/", views.referral_create, name="referral_create"),
+    path("cases/referral/member-row/", views.member_row, name="member_row"),
+    path("cases/<uuid:pk>/", views.family_detail, name="family"),
+    path("cases/<uuid:pk>/edit/", views.family_edit, name="family_edit"),
+    path("cases/<uuid:pk>/screening/", views.screening, name="screening"),
+    path("cases/<uuid:pk>/step/<slug:name>/", views.family_step, name="step"),
+    path("cases/<uuid:pk>/refer-again/", views.refer_again, name="refer_again"),
+    path("cases/<uuid:pk>/audit/", views.family_audit, name="audit"),
+    path("cases/<uuid:pk>/members/new/", views.person_create, name="person_create"),
+    path("cases/<uuid:pk>/members/<uuid:person_pk>/", views.person_detail, name="person"),
+    path("cases/<uuid:pk>/members/<uuid:person_pk>/edit/", views.person_edit, name="person_edit"),
+]

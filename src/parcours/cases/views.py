@@ -1,0 +1,330 @@
+"""Pages of the family file. Each view: visibility gate (404), form, service call, render."""
+
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from parcours.accounts.models import Role, User
+from parcours.cases import services
+from parcours.cases.choices import FamilyStatus
+from parcours.cases.forms import (
+    AdmitForm,
+    CaseListFilter,
+    CloseForm,
+    FamilyForm,
+    MemberFormSet,
+    PersonForm,
+    ReasonForm,
+    ReferAgainForm,
+    ReferralForm,
+    ScreeningForm,
+)
+from parcours.cases.lifecycle import TransitionError, available, check, get_transition
+from parcours.cases.models import Family, Person
+from parcours.privacy.audit import Actor
+from parcours.privacy.models import AuditEvent
+
+_LIST_PREFETCH = (
+    Prefetch("members", queryset=Person.objects.order_by("created_at")),
+    Prefetch("case_managers", queryset=User.objects.order_by("first_name")),
+)
+
+
+def visible_family(request, pk) -> Family:
+    """The one way a view reaches a family: through the gate, or 404."""
+    return get_object_or_404(
+        Family.objects.visible_to(request.user).select_related("project"), pk=pk
+    )
+
+
+def visible_person(request, family_pk, pk) -> Person:
+    family = visible_family(request, family_pk)
+    return get_object_or_404(family.members.select_related("family__project"), pk=pk)
+
+
+def posted(request):
+    """The submitted data, or None for a GET (an empty POST must still bind the form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _template(request, full: str, partial: str) -> str:
+    return partial if request.headers.get("HX-Request") == "true" else full
+
+
+def _may_refer(user) -> bool:
+    return bool(user.project_ids(Role.CASE_MANAGER, Role.COORDINATOR))
+
+
+def case_worker_required(view):
+    """Pages for case managers and coordinators only; anyone else gets 404, not a hint."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _may_refer(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+def home(request):
+    user = request.user
+    if user.has_role(Role.CASE_MANAGER):
+        return redirect("cases:caseload")
+    if user.has_role(Role.COORDINATOR):
+        return redirect("cases:list")
+    return render(request, "cases/no_case_access.html")
+
+
+@require_GET
+@case_worker_required
+def caseload(request):
+    """The signed-in case manager's own families, grouped by where they stand."""
+    families = (
+        Family.objects.visible_to(request.user)
+        .filter(case_managers=request.user)
+        .exclude(status__in=[FamilyStatus.CLOSED, FamilyStatus.DECLINED, FamilyStatus.WITHDRAWN])
+        .prefetch_related(*_LIST_PREFETCH)
+        .order_by("case_number", "-referred_on")
+    )
+    groups = {
+        status: []
+        for status in (
+            FamilyStatus.REFERRED,
+            FamilyStatus.SCREENING,
+            FamilyStatus.ACTIVE,
+            FamilyStatus.PAUSED,
+        )
+    }
+    for family in families:
+        groups[family.status].append(family)
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "groups": [(FamilyStatus(s).label, fs) for s, fs in groups.items()],
+            "may_refer": _may_refer(request.user),
+        },
+    )
+
+
+@require_GET
+@case_worker_required
+def case_list(request):
+    """Search and filter every visible family; htmx swaps the results only."""
+    form = CaseListFilter(request.GET or None, user=request.user)
+    families = Family.objects.visible_to(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        families = services.search(families, data["q"])
+        if data["status"]:
+            families = families.filter(status=data["status"])
+        if data["case_manager"]:
+            families = families.filter(case_managers=data["case_manager"])
+    families = families.select_related("project").prefetch_related(*_LIST_PREFETCH)
+    page = Paginator(
+        families.order_by("-referred_on", "-created_at"), settings.PARCOURS_CASE_LIST_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        _template(request, "cases/case_list.html", "cases/_case_results.html"),
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_refer": _may_refer(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@case_worker_required
+def referral_create(request):
+    form = ReferralForm(posted(request), user=request.user)
+    members = MemberFormSet(posted(request), prefix="m")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        family = services.register_referral(
+            Actor.from_request(request),
+            form.save(commit=False),
+            [f.save(commit=False) for f in members.forms if f.has_changed()],
+        )
+        messages.success(request, _("The referral is registered."))
+        return redirect(family)
+    return render(request, "cases/referral_form.html", {"form": form, "members": members})
+
+
+@require_GET
+@case_worker_required
+def member_row(request):
+    """htmx: one more empty member row for the referral form."""
+    try:
+        index = max(0, min(int(request.GET.get("index", "0")), 30))
+    except ValueError:
+        index = 0
+    form = MemberFormSet(prefix="m").empty_form
+    form.prefix = f"m-{index}"
+    return render(request, "cases/_member_row.html", {"form": form, "index": index})
+
+
+@require_GET
+def family_detail(request, pk):
+    family = visible_family(request, pk)
+    services.record_view(Actor.from_request(request), family)
+    is_coordinator = request.user.has_role(Role.COORDINATOR, family.project_id)
+    return render(
+        request,
+        "cases/family_detail.html",
+        {
+            "family": family,
+            "household": family.household,
+            "case_managers": family.case_managers.all(),
+            "steps": available(family, request.user),
+            "history": family.status_changes.select_related("by")[:20],
+            "assessments": family.assessments.select_related("criterion").order_by(
+                "criterion__position"
+            ),
+            "later_referrals": family.later_referrals.visible_to(request.user),
+            "audit": (
+                AuditEvent.objects.filter(family_id=family.pk).select_related("user")[:10]
+                if is_coordinator
+                else None
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_edit(request, pk):
+    family = visible_family(request, pk)
+    form = FamilyForm(posted(request), instance=family)
+    if request.method == "POST" and form.is_valid():
+        services.update_family(
+            Actor.from_request(request), form.save(commit=False), form.changed_data
+        )
+        messages.success(request, _("The family file is saved."))
+        return redirect(family)
+    services.record_view(Actor.from_request(request), family)
+    return render(request, "cases/family_form.html", {"family": family, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def screening(request, pk):
+    family = visible_family(request, pk)
+    if family.status not in (FamilyStatus.REFERRED, FamilyStatus.SCREENING):
+        messages.error(request, _("Only a referral can be screened."))
+        return redirect(family)
+    criteria = family.project.criteria.filter(active=True)
+    current = {a.criterion_id: a for a in family.assessments.all()}
+    form = ScreeningForm(posted(request), criteria=criteria, assessments=current)
+    if request.method == "POST" and form.is_valid():
+        services.assess(Actor.from_request(request), family, form.results())
+        messages.success(request, _("The screening is saved."))
+        return redirect(family)
+    services.record_view(Actor.from_request(request), family)
+    return render(request, "cases/screening_form.html", {"family": family, "form": form})
+
+
+_STEP_FORMS = {"admit": AdmitForm, "close": CloseForm}
+
+
+@require_http_methods(["GET", "POST"])
+def family_step(request, pk, name):
+    """Take one lifecycle step (admit, decline, pause, close…) with its own form."""
+    family = visible_family(request, pk)
+    try:
+        transition = get_transition(name)
+        check(transition, family, request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect(family)
+    form_class = _STEP_FORMS.get(name, ReasonForm)
+    extra = {"family": family} if name in _STEP_FORMS else {}
+    form = form_class(posted(request), transition=transition, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.take_step(Actor.from_request(request), family, name, **form.cleaned_data)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": transition.label})
+            return redirect(family)
+    return render(
+        request,
+        "cases/step_form.html",
+        {"family": family, "form": form, "transition": transition},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def refer_again(request, pk):
+    earlier = visible_family(request, pk)
+    form = ReferAgainForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            family = services.refer_again(
+                Actor.from_request(request), earlier, form.cleaned_data["referred_on"]
+            )
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(earlier)
+        messages.success(request, _("The new referral is registered and linked."))
+        return redirect(family)
+    return render(request, "cases/refer_again_form.html", {"family": earlier, "form": form})
+
+
+@require_GET
+def family_audit(request, pk):
+    """The family's audit trail, for the project's coordinators only."""
+    family = visible_family(request, pk)
+    if not request.user.has_role(Role.COORDINATOR, family.project_id):
+        raise Http404
+    page = Paginator(
+        AuditEvent.objects.filter(family_id=family.pk).select_related("user"), 50
+    ).get_page(request.GET.get("page"))
+    return render(request, "cases/family_audit.html", {"family": family, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request, pk):
+    family = visible_family(request, pk)
+    form = PersonForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        person.family = family
+        services.save_person(Actor.from_request(request), person)
+        messages.success(request, _("The member is added."))
+        return redirect(family)
+    return render(request, "cases/person_form.html", {"family": family, "form": form})
+
+
+@require_GET
+def person_detail(request, pk, person_pk):
+    person = visible_person(request, pk, person_pk)
+    services.record_view(Actor.from_request(request), person)
+    return render(request, "cases/person_detail.html", {"family": person.family, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk, person_pk):
+    person = visible_person(request, pk, person_pk)
+    form = PersonForm(posted(request), instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.save_person(Actor.from_request(request), form.save(commit=False))
+        messages.success(request, _("The member is saved."))
+        return redirect(person)
+    services.record_view(Actor.from_request(request), person)
+    return render(
+        request,
+        "cases/person_form.html",
+        {"family": person.family, "person": person, "form": form},
+    )

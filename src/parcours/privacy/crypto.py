@@ -1,0 +1,79 @@
+"""Authenticated field encryption (AES-256-GCM) and keyed blind indexes.
+
+A ciphertext reads ``v1:<key id>:<base64(nonce | ciphertext+tag)>``. The associated data is
+``table/column/row id``: a value copied into another row, column or table fails to decrypt,
+so stored values cannot be swapped between families.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+import unicodedata
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from parcours.privacy.keys import key_id, keyring
+
+PREFIX = "v1"
+NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted: wrong key, wrong row, or tampering."""
+
+
+def associated_data(table: str, column: str, row_id: object) -> bytes:
+    return f"{table}/{column}/{row_id}".encode()
+
+
+def encrypt(plaintext: str, aad: bytes) -> str:
+    key = keyring().primary
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), aad)
+    body = base64.urlsafe_b64encode(nonce + sealed).decode()
+    return f"{PREFIX}:{key_id(key)}:{body}"
+
+
+def decrypt(token: str, aad: bytes) -> str:
+    try:
+        prefix, kid, body = token.split(":", 2)
+    except ValueError:
+        raise DecryptionError("not a Parcours ciphertext") from None
+    if prefix != PREFIX:
+        raise DecryptionError(f"unknown ciphertext version {prefix!r}")
+    key = keyring().by_id().get(kid)
+    if key is None:
+        raise DecryptionError(f"no key with id {kid} is configured")
+    raw = base64.urlsafe_b64decode(body.encode())
+    try:
+        return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad).decode()
+    except InvalidTag:
+        raise DecryptionError("the value does not belong here or was altered") from None
+
+
+def is_current(token: str) -> bool:
+    """True when ``token`` is sealed with the primary key (rotation skips those)."""
+    return token.startswith(f"{PREFIX}:{key_id(keyring().primary)}:")
+
+
+def normalise(text: str) -> str:
+    """Fold case, accents and spacing so 'Élodie  DUPONT' finds 'elodie dupont'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def blind_index(text: str, purpose: str) -> str:
+    """A keyed hash for exact search: equal inputs give equal digests, nothing else leaks."""
+    message = f"{purpose}\x00{normalise(text)}".encode()
+    return hmac.new(keyring().blind_index_key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def name_tokens(*parts: str) -> set[str]:
+    """The normalised words of a name, as searched one by one ('Van den Berg' → 3 words)."""
+    words: set[str] = set()
+    for part in parts:
+        words.update(w for w in normalise(part or "").replace("-", " ").split() if w)
+    return words

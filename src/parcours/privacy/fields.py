@@ -1,0 +1,180 @@
+"""Encrypted model fields.
+
+The database column holds ciphertext only. The value is decrypted lazily, on attribute access,
+because decryption needs the row's id (bound into the ciphertext) which ``from_db_value`` does
+not see. Models using these fields must have a primary key set before the first save (a UUID
+default), so the row id can be bound at encryption time.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+from django.utils.translation import gettext_lazy as _
+
+from parcours.privacy.crypto import associated_data, decrypt, encrypt
+
+
+class Sealed(str):
+    """A ciphertext just read from the database, not yet decrypted."""
+
+
+class _DecryptingAttribute(DeferredAttribute):
+    """Decrypts on first access and keeps the plaintext on the instance.
+
+    A data descriptor (it defines ``__set__``), so it runs even when the instance dict already
+    holds the sealed value.
+    """
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Sealed):
+            value = self.field.from_plaintext(decrypt(value, self.field.aad(instance)))
+            instance.__dict__[self.field.attname] = value
+        return value
+
+
+class EncryptedTextField(models.TextField):
+    """Free text stored with AES-GCM, bound to table, column and row."""
+
+    descriptor_class = _DecryptingAttribute
+
+    def aad(self, instance) -> bytes:
+        if instance.pk is None:
+            raise ValueError(f"{instance._meta.label} needs a primary key before encryption")
+        return associated_data(instance._meta.db_table, self.column, instance.pk)
+
+    # Python value <-> plaintext string; subclasses store other types.
+    def to_plaintext(self, value) -> str:
+        return str(value)
+
+    def from_plaintext(self, text: str):
+        return text
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return self.empty_value()
+        return Sealed(value)
+
+    def empty_value(self):
+        return "" if not self.null else None
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.__dict__.get(self.attname)
+        if isinstance(value, Sealed):
+            return value
+        if value is None or value == "":
+            return None if self.null else ""
+        return Sealed(encrypt(self.to_plaintext(value), self.aad(model_instance)))
+
+    def get_prep_value(self, value):
+        # Lookups on ciphertext are meaningless: search goes through a blind index instead.
+        if value in (None, ""):
+            return value
+        if not isinstance(value, Sealed):
+            raise TypeError(f"{self.name} is encrypted and cannot be used in a query")
+        return str(value)
+
+    def value_from_object(self, obj):
+        return getattr(obj, self.attname)
+
+    def value_to_string(self, obj):
+        return ""  # never serialise plaintext (dumpdata, admin history)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, f"parcours.privacy.fields.{type(self).__name__}", args, kwargs
+
+
+class EncryptedCharField(EncryptedTextField):
+    """Short encrypted text; ``max_length`` limits the plaintext, enforced by the form."""
+
+    def __init__(self, *args, max_length=200, **kwargs):
+        self.plain_max_length = max_length
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return models.Field.formfield(
+            self, **{"form_class": forms.CharField, "max_length": self.plain_max_length, **kwargs}
+        )
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["max_length"] = self.plain_max_length
+        return name, path, args, kwargs
+
+
+class EncryptedDateField(EncryptedTextField):
+    """An encrypted calendar date (ISO 8601 inside the ciphertext)."""
+
+    def to_plaintext(self, value) -> str:
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return str(value)
+
+    def from_plaintext(self, text: str):
+        return datetime.date.fromisoformat(text)
+
+    def empty_value(self):
+        return None
+
+    def formfield(self, **kwargs):
+        widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        return models.Field.formfield(
+            self, **{"form_class": forms.DateField, "widget": widget, **kwargs}
+        )
+
+
+class PartialDate(str):
+    """A date known to the day (``2012-03-04``) or only to the year (``2012``)."""
+
+    @classmethod
+    def parse(cls, text: str) -> "PartialDate":
+        text = (text or "").strip()
+        try:
+            if len(text) == 4 and text.isdigit():
+                datetime.date(int(text), 1, 1)
+            else:
+                datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                _("Enter a date as YYYY-MM-DD, or the year alone as YYYY."), code="invalid"
+            ) from None
+        return cls(text)
+
+    @property
+    def year(self) -> int:
+        return int(self[:4])
+
+    @property
+    def exact(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self) if len(self) == 10 else None
+
+    def age_on(self, day: datetime.date) -> int:
+        """Completed years on ``day``; with the year alone, the age reached that year."""
+        exact = self.exact
+        if exact is None:
+            return day.year - self.year
+        return day.year - exact.year - ((day.month, day.day) < (exact.month, exact.day))
+
+
+class EncryptedPartialDateField(EncryptedTextField):
+    """An encrypted date of birth that may be known to the year only."""
+
+    def from_plaintext(self, text: str):
+        return PartialDate(text)
+
+    def empty_value(self):
+        return None
+
+    def formfield(self, **kwargs):
+        from parcours.privacy.forms import PartialDateFormField
+
+        return models.Field.formfield(self, **{"form_class": PartialDateFormField, **kwargs})

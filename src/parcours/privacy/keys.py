@@ -1,0 +1,82 @@
+"""Where the encryption and blind-index keys come from.
+
+Keys never derive from SECRET_KEY and never live in the database. Production reads them from
+the environment (PARCOURS_ENCRYPTION_KEYS, newest first; PARCOURS_BLIND_INDEX_KEY). Elsewhere a
+key file under var/ is made on first use so that ``make run`` works on a fresh machine.
+"""
+
+import base64
+import binascii
+import functools
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+KEY_BYTES = 32
+
+
+def new_key() -> str:
+    """A fresh random 256-bit key, URL-safe base64 (the form the settings expect)."""
+    return base64.urlsafe_b64encode(os.urandom(KEY_BYTES)).decode()
+
+
+def decode_key(text: str, name: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(text.encode())
+    except (binascii.Error, ValueError):
+        raise ImproperlyConfigured(f"{name}: a key is not URL-safe base64") from None
+    if len(raw) != KEY_BYTES:
+        raise ImproperlyConfigured(f"{name}: a key must be {KEY_BYTES} bytes, not {len(raw)}")
+    return raw
+
+
+def key_id(raw: bytes) -> str:
+    """A short public fingerprint naming a key inside each ciphertext."""
+    return hashlib.sha256(b"parcours-key-id" + raw).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    encryption_keys: tuple[bytes, ...]  # first one encrypts; all of them decrypt
+    blind_index_key: bytes
+
+    @property
+    def primary(self) -> bytes:
+        return self.encryption_keys[0]
+
+    def by_id(self) -> dict[str, bytes]:
+        return {key_id(k): k for k in self.encryption_keys}
+
+
+def _from_key_file() -> tuple[list[str], str]:
+    path = settings.PARCOURS_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps({"encryption_keys": [new_key()], "blind_index_key": new_key()}, indent=2)
+        )
+        path.chmod(0o600)
+    data = json.loads(path.read_text())
+    return data["encryption_keys"], data["blind_index_key"]
+
+
+@functools.cache
+def keyring() -> KeyRing:
+    enc = list(settings.PARCOURS_ENCRYPTION_KEYS)
+    blind = settings.PARCOURS_BLIND_INDEX_KEY
+    if not enc or not blind:
+        if settings.PRODUCTION:
+            raise ImproperlyConfigured(
+                "PARCOURS_ENCRYPTION_KEYS and PARCOURS_BLIND_INDEX_KEY must be set in production"
+            )
+        file_enc, file_blind = _from_key_file()
+        enc = enc or file_enc
+        blind = blind or file_blind
+    return KeyRing(
+        encryption_keys=tuple(decode_key(k, "PARCOURS_ENCRYPTION_KEYS") for k in enc),
+        blind_index_key=decode_key(blind, "PARCOURS_BLIND_INDEX_KEY"),
+    )

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.privacy.crypto import DecryptionError
+from parcours.privacy.rotation import rotate
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-encrypt every stored personal value with the first key of PARCOURS_ENCRYPTION_KEYS. "
+        "Put the new key first, keep the old ones after it, run this, then remove the old keys."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            changed = rotate()
+        except DecryptionError as error:
+            raise CommandError(f"a stored value cannot be decrypted: {error}") from None
+        for label, count in changed.items():
+            self.stdout.write(f"{label}: {count} row(s) re-encrypted")

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from parcours.projects.models import EligibilityCriterion, Organisation, Project
+
+
+class CriterionInline(admin.TabularInline):
+    model = EligibilityCriterion
+    extra = 0
+    fields = ["position", "code", "label_nl", "label_fr", "label_en", "active"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "organisation", "country", "case_number_prefix"]
+    inlines = [CriterionInline]

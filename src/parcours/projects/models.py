@@ -1,0 +1,75 @@
+"""Organisations, their projects (sites) and each project's admission criteria."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Project(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    slug = models.SlugField(_("short name"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"), default="BE")
+    case_number_prefix = models.CharField(
+        _("case number prefix"),
+        max_length=8,
+        help_text=_("Case numbers read PREFIX-YEAR-NUMBER, e.g. PT-2026-007."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EligibilityCriterion(models.Model):
+    """One admission criterion, assessed met / not met / unclear at screening."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    label_nl = models.CharField(_("label (Dutch)"), max_length=200)
+    label_fr = models.CharField(_("label (French)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("eligibility criterion")
+        verbose_name_plural = _("eligibility criteria")
+        ordering = ["project", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="criterion_code_per_project")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The label in the active language, English when that one is empty."""
+        language = (get_language() or "en")[:2]
+        return getattr(self, f"label_{language}", "") or self.label_en

@@ -1,0 +1,106 @@
+"""The case list: search by case number or name, filters, pages, htmx, bounded queries."""
+
+import pytest
+from django.urls import reverse
+
+from parcours.cases import services
+from parcours.cases.models import Family
+from tests.conftest import make_person
+
+
+@pytest.fixture
+def families(make_family, colleague):
+    return {
+        "haddad": make_family("active", members=[make_person(given="Amina", family_name="Haddad")]),
+        "dupont": make_family(members=[make_person(given="Élodie", family_name="Van den Berg")]),
+        "other": make_family(
+            by=colleague, members=[make_person(given="Ravi", family_name="Sharma")]
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("haddad", {"haddad"}),
+        ("HADDAD amina", {"haddad"}),
+        ("elodie", {"dupont"}),
+        ("van den berg", {"dupont"}),
+        ("Berg", {"dupont"}),
+        ("PT-2026", {"haddad"}),
+        ("amina sharma", set()),
+        ("Hadda", set()),
+    ],
+)
+def test_search_finds_exact_names_and_case_numbers(families, coordinator, query, expected):
+    found = services.search(Family.objects.visible_to(coordinator), query)
+    assert {k for k, f in families.items() if f in found} == expected
+
+
+def test_search_never_reveals_families_outside_the_gate(families, case_manager):
+    found = services.search(Family.objects.visible_to(case_manager), "sharma")
+    assert not found.exists()
+
+
+def test_filters_by_status_and_case_manager(families, coordinator, colleague, login):
+    client = login(coordinator)
+    page = client.get(reverse("cases:list"), {"status": "active"})
+    assert [f.pk for f in page.context["page"]] == [families["haddad"].pk]
+    page = client.get(reverse("cases:list"), {"case_manager": colleague.pk})
+    assert [f.pk for f in page.context["page"]] == [families["other"].pk]
+
+
+def test_an_unknown_filter_value_is_named_and_ignored(families, coordinator, login):
+    page = login(coordinator).get(reverse("cases:list"), {"status": "lost"})
+    assert "status" in page.context["form"].errors
+    assert page.context["page"].paginator.count == 3
+
+
+def test_htmx_gets_only_the_results(families, coordinator, login):
+    response = login(coordinator).get(
+        reverse("cases:list"), {"q": "haddad"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" not in html and "Amina Haddad" in html
+
+
+def test_the_list_is_paginated(settings, families, coordinator, login):
+    settings.PARCOURS_CASE_LIST_PAGE_SIZE = 2
+    client = login(coordinator)
+    first = client.get(reverse("cases:list"))
+    assert len(first.context["page"]) == 2 and first.context["page"].has_next()
+    second = client.get(reverse("cases:list"), {"page": 2})
+    assert len(second.context["page"]) == 1
+
+
+def test_the_list_query_count_does_not_grow_with_families(
+    make_family, coordinator, login, django_assert_max_num_queries
+):
+    client = login(coordinator)
+    make_family()
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("cases:list"))
+    for _ in range(8):
+        make_family()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("cases:list"))
+
+
+def test_the_family_page_query_count_does_not_grow_with_members(
+    make_family, case_manager, login, django_assert_max_num_queries
+):
+    small = make_family()
+    large = make_family(members=[make_person(given=f"P{i}") for i in range(9)])
+    client = login(case_manager)
+    with django_assert_max_num_queries(30) as counted:
+        client.get(reverse("cases:family", args=[small.pk]))
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        client.get(reverse("cases:family", args=[large.pk]))
+
+
+def test_my_caseload_groups_open_families_by_status(make_family, case_manager, login):
+    make_family("active")
+    make_family("paused")
+    make_family("closed")
+    groups = dict(login(case_manager).get(reverse("cases:caseload")).context["groups"])
+    assert [len(v) for v in groups.values()] == [0, 0, 1, 1]

@@ -1,0 +1,77 @@
+"""Settings come from the environment and fail loudly, naming the variable."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PROBE = "import django; django.setup(); print('started')"
+
+
+def start(tmp_path, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PARCOURS_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"))
+    }
+    clean.update(DJANGO_SETTINGS_MODULE="parcours.settings", PARCOURS_HOME=str(tmp_path), **env)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=clean, check=False
+    )
+
+
+def test_production_refuses_to_start_and_names_what_is_missing(tmp_path):
+    result = start(tmp_path, PARCOURS_ENV="production", SECRET_KEY="s" * 50)
+    assert result.returncode != 0
+    for name in ("ALLOWED_HOSTS", "PARCOURS_ENCRYPTION_KEYS", "PARCOURS_BLIND_INDEX_KEY"):
+        assert name in result.stderr
+    assert "SECRET_KEY," not in result.stderr
+
+
+def test_production_starts_with_everything_set(tmp_path):
+    from parcours.privacy.keys import new_key
+
+    result = start(
+        tmp_path,
+        PARCOURS_ENV="production",
+        SECRET_KEY="s" * 50,
+        ALLOWED_HOSTS="parcours.example",
+        PARCOURS_ENCRYPTION_KEYS=new_key(),
+        PARCOURS_BLIND_INDEX_KEY=new_key(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "var" / "keys.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"PARCOURS_ENV": "staging"}, "PARCOURS_ENV"),
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"SESSION_COOKIE_AGE": "soon"}, "SESSION_COOKIE_AGE"),
+        ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+    ],
+)
+def test_a_malformed_value_names_its_variable(tmp_path, env, name):
+    result = start(tmp_path, **env)
+    assert result.returncode != 0 and name in result.stderr
+
+
+def test_development_makes_its_own_keys_under_var(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE + "; from parcours.privacy.keys import keyring; keyring()"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            **os.environ,
+            "PARCOURS_HOME": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "parcours.settings",
+            "PARCOURS_ENCRYPTION_KEYS": "",
+            "PARCOURS_BLIND_INDEX_KEY": "",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    key_file = tmp_path / "var" / "keys.json"
+    assert key_file.exists() and oct(key_file.stat().st_mode)[-3:] == "600"
