@@ -9,8 +9,11 @@ from parcours import i18n_check
 
 @pytest.mark.parametrize(
     ("language", "sign_in", "new_referral"),
-    [("nl", "Aanmelden", "Nieuwe doorverwijzing"), ("fr", "Se connecter", "Nouvelle orientation"),
-     ("en", "Sign in", "New referral")],
+    [
+        ("nl", "Aanmelden", "Nieuwe doorverwijzing"),
+        ("fr", "Se connecter", "Nouvelle orientation"),
+        ("en", "Sign in", "New referral"),
+    ],
 )
 def test_pages_follow_the_browser_language(client, case_manager, language, sign_in, new_referral):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
@@ -28,8 +31,11 @@ def test_the_language_switcher_sets_the_language(client, case_manager):
 
 @pytest.mark.parametrize(
     ("language", "label", "date"),
-    [("nl", "Risico op detentie", "10 januari 2026"), ("fr", "Risque de détention", "10 janvier 2026"),
-     ("en", "Risk of detention", "10 January 2026")],
+    [
+        ("nl", "Risico op detentie", "10 januari 2026"),
+        ("fr", "Risque de détention", "10 janvier 2026"),
+        ("en", "Risk of detention", "10 January 2026"),
+    ],
 )
 def test_criteria_and_dates_are_shown_in_the_users_language(
     make_family, case_manager, login, language, label, date

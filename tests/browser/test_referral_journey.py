@@ -8,16 +8,33 @@ from playwright.sync_api import expect
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
-              pytest.mark.xdist_group("browser")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
 
 WORDS = {
-    "nl": {"switch_to": "nl", "start": "en-GB", "new": "Nieuwe doorverwijzing",
-           "referral_of": "Doorverwijzing van", "screen": "Screenen op de criteria",
-           "admit": "Toelaten", "active": "actief", "one_family": "1 gezin"},
-    "en": {"switch_to": "en", "start": "nl-BE", "new": "New referral",
-           "referral_of": "Referral of", "screen": "Screen against the criteria",
-           "admit": "Admit", "active": "active", "one_family": "1 family"},
+    "nl": {
+        "switch_to": "nl",
+        "start": "en-GB",
+        "new": "Nieuwe doorverwijzing",
+        "referral_of": "Doorverwijzing van",
+        "screen": "Screenen op de criteria",
+        "admit": "Toelaten",
+        "active": "actief",
+        "one_family": "1 gezin",
+    },
+    "en": {
+        "switch_to": "en",
+        "start": "nl-BE",
+        "new": "New referral",
+        "referral_of": "Referral of",
+        "screen": "Screen against the criteria",
+        "admit": "Admit",
+        "active": "active",
+        "one_family": "1 family",
+    },
 }
 
 

@@ -95,17 +95,7 @@ class FamilyForm(_FamilyFormBase):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = [
-            "role",
-            "given_name",
-            "family_name",
-            "birth_date",
-            "sex",
-            "nationality",
-            "country_of_birth",
-            "minority",
-            "arrival_date",
-        ]
+        fields = Person.RECORDED_FIELDS
         widgets = {"arrival_date": DATE}
 
     def clean(self):

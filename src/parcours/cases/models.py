@@ -32,6 +32,7 @@ from parcours.cases.choices import (
     StatusAtEntry,
     nationality_choices,
 )
+from parcours.dates import completed_months, completed_years
 from parcours.privacy.fields import (
     EncryptedCharField,
     EncryptedPartialDateField,
@@ -215,24 +216,30 @@ class Family(models.Model):
         arrived = self.arrived_on
         if arrived is None:
             return None
-        day = today()
-        return day.year - arrived.year - ((day.month, day.day) < (arrived.month, arrived.day))
+        return completed_years(arrived, today())
 
     @property
     def months_supported(self) -> int | None:
         if self.admitted_on is None:
             return None
-        end = self.closed_on or today()
-        return (
-            (end.year - self.admitted_on.year) * 12
-            + end.month
-            - self.admitted_on.month
-            - (end.day < self.admitted_on.day)
-        )
+        return completed_months(self.admitted_on, self.closed_on or today())
 
 
 class Person(models.Model):
     """A member of the family."""
+
+    # What a case manager records about a member (the form's fields; copied on a new referral).
+    RECORDED_FIELDS = [
+        "role",
+        "given_name",
+        "family_name",
+        "birth_date",
+        "sex",
+        "nationality",
+        "country_of_birth",
+        "minority",
+        "arrival_date",
+    ]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     family = models.ForeignKey(
@@ -287,10 +294,7 @@ class Person(models.Model):
     @property
     def years_in_country(self) -> int | None:
         start = self.arrival_date or (self.birth_date.exact if self.birth_date else None)
-        if start is None:
-            return None
-        day = today()
-        return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
+        return completed_years(start, today()) if start else None
 
 
 class NameToken(models.Model):

@@ -40,17 +40,6 @@ _CARRIED_OVER = [
     "status_at_entry",
     "procedure_status",
 ]
-_PERSON_FIELDS = [
-    "role",
-    "given_name",
-    "family_name",
-    "birth_date",
-    "sex",
-    "nationality",
-    "country_of_birth",
-    "minority",
-    "arrival_date",
-]
 
 
 def record_view(actor: Actor, obj) -> None:
@@ -123,7 +112,9 @@ def refer_again(actor: Actor, earlier: Family, referred_on: datetime.date) -> Fa
         referring_organisation=earlier.referring_organisation,
         **{f: getattr(earlier, f) for f in _CARRIED_OVER},
     )
-    members = [Person(**{f: getattr(p, f) for f in _PERSON_FIELDS}) for p in earlier.household]
+    members = [
+        Person(**{f: getattr(p, f) for f in Person.RECORDED_FIELDS}) for p in earlier.household
+    ]
     return register_referral(actor, family, members, previous=earlier)
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
+from parcours.dates import completed_years
 from parcours.privacy.crypto import associated_data, decrypt, encrypt
 
 
@@ -160,9 +161,7 @@ class PartialDate(str):
     def age_on(self, day: datetime.date) -> int:
         """Completed years on ``day``; with the year alone, the age reached that year."""
         exact = self.exact
-        if exact is None:
-            return day.year - self.year
-        return day.year - exact.year - ((day.month, day.day) < (exact.month, exact.day))
+        return day.year - self.year if exact is None else completed_years(exact, day)
 
 
 class EncryptedPartialDateField(EncryptedTextField):
