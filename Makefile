@@ -27,7 +27,7 @@ run: install
 
 ## Lint, then the whole suite (unit, view and browser tests). DATABASE_URL picks the database.
 test: install browser lint check-messages
-	$(BIN)/pytest -n 2 --dist loadgroup
+	PARCOURS_ENV=test $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -11,7 +11,7 @@ import os
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parcours.accounts.models import Role
 from parcours.accounts.services import create_user
@@ -57,6 +57,13 @@ def _flush_past_the_audit_triggers():
     flush.Command.handle = handle
     yield
     flush.Command.handle = original
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service messages are asserted in English; the site's default language is Dutch."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

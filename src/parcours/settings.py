@@ -120,7 +120,10 @@ try:
     DATABASES = {
         "default": dj_database_url.parse(
             env_str("DATABASE_URL") or _default_db,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            # Tests open and drop databases: they must not keep pooled connections around.
+            conn_max_age=env_int(
+                "DATABASE_CONN_MAX_AGE", 0 if PARCOURS_ENV == "test" else 60, minimum=0
+            ),
             conn_health_checks=True,
         )
     }

@@ -3,6 +3,7 @@
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -17,8 +18,9 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per module: Playwright's event loop must not outlive the browser tests."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -43,6 +45,9 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+    # Under Playwright's event loop Django hands this context its own connection: close it,
+    # or PostgreSQL cannot drop the test database at the end.
+    connections.close_all()
 
 
 def sign_in(page, base_url, username, password):

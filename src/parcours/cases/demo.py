@@ -164,7 +164,11 @@ class _Builder:
             referring_organisation=(
                 rng.choice(ORGANISATIONS) if route == ReferralRoute.REFERRED_BY_ORGANISATION else ""
             ),
-            referrer_name=fake.name() if route != ReferralRoute.SELF_REFERRAL else "",
+            referrer_name=(
+                self.fakers[rng.choice(["nl_BE", "fr_BE"])].name()
+                if route != ReferralRoute.SELF_REFERRAL
+                else ""
+            ),
             referral_notes=rng.choice(
                 [
                     "Family fears detention after an order to leave.",
