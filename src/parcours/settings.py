@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "parcours.projects",
     "parcours.privacy",
     "parcours.cases",
+    "parcours.casework",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("parcours.cases.urls")),
+    path("", include("parcours.casework.urls")),
 ]

@@ -31,6 +31,7 @@ from parcours.cases.choices import (
     StatusAtEntry,
 )
 from parcours.cases.models import Family, Person, StatusChange
+from parcours.casework.demo import CaseworkDemo
 from parcours.privacy.audit import Actor
 from parcours.projects.models import Project
 from parcours.projects.services import create_project
@@ -137,6 +138,7 @@ class _Builder:
         for i, f in enumerate(self.fakers.values()):
             f.seed_instance(rng.randrange(1 << 30) + i)
         self.declined: list[Family] = []
+        self.casework = CaseworkDemo(rng, project)
 
     def _uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -226,12 +228,18 @@ class _Builder:
             self.coordinator, family, "admit", admitted_on=admitted_on, case_managers=pair
         )
         self._date_last_change(family, admitted_on)
+        ends_on = {
+            FamilyStatus.PAUSED: self._day(admitted_on, self.as_of),
+            FamilyStatus.CLOSED: min(
+                self._day(admitted_on + datetime.timedelta(days=90), self.as_of), self.as_of
+            ),
+        }.get(status, self.as_of)
+        self.casework.build(family, actor, admitted_on, ends_on)
         if status == FamilyStatus.PAUSED:
             services.take_step(actor, family, "pause", reason="The family asked for time.")
-            self._date_last_change(family, self._day(admitted_on, self.as_of))
+            self._date_last_change(family, ends_on)
         if status == FamilyStatus.CLOSED:
-            closed_on = self._day(admitted_on + datetime.timedelta(days=90), self.as_of)
-            closed_on = min(closed_on, self.as_of)
+            closed_on = ends_on
             resolution, engagement = rng.choice(
                 [
                     (Resolution.STAY_TEMPORARY, EngagementAtClosure.REMAINED_ENGAGED),

@@ -1,18 +1,25 @@
 """Pages of the family file. Each view: visibility gate (404), form, service call, render."""
 
-import functools
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parcours.accounts.models import Role, User
 from parcours.cases import services
+from parcours.cases.access import (
+    case_worker_required,
+    is_case_worker,
+    is_htmx,
+    posted,
+    visible_family,
+    visible_person,
+)
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.forms import (
     AdmitForm,
@@ -28,6 +35,7 @@ from parcours.cases.forms import (
 )
 from parcours.cases.lifecycle import TransitionError, available, check, get_transition
 from parcours.cases.models import Family, Person
+from parcours.casework.panels import family_panels
 from parcours.privacy.audit import Actor
 from parcours.privacy.models import AuditEvent
 
@@ -35,43 +43,6 @@ _LIST_PREFETCH = (
     Prefetch("members", queryset=Person.objects.order_by("created_at")),
     Prefetch("case_managers", queryset=User.objects.order_by("first_name")),
 )
-
-
-def visible_family(request, pk) -> Family:
-    """The one way a view reaches a family: through the gate, or 404."""
-    return get_object_or_404(
-        Family.objects.visible_to(request.user).select_related("project"), pk=pk
-    )
-
-
-def visible_person(request, family_pk, pk) -> Person:
-    family = visible_family(request, family_pk)
-    return get_object_or_404(family.members.select_related("family__project"), pk=pk)
-
-
-def posted(request):
-    """The submitted data, or None for a GET (an empty POST must still bind the form)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _template(request, full: str, partial: str) -> str:
-    return partial if request.headers.get("HX-Request") == "true" else full
-
-
-def _may_refer(user) -> bool:
-    return bool(user.project_ids(Role.CASE_MANAGER, Role.COORDINATOR))
-
-
-def case_worker_required(view):
-    """Pages for case managers and coordinators only; anyone else gets 404, not a hint."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not _may_refer(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @require_GET
@@ -111,7 +82,7 @@ def caseload(request):
         "cases/caseload.html",
         {
             "groups": [(FamilyStatus(s).label, fs) for s, fs in groups.items()],
-            "may_refer": _may_refer(request.user),
+            "may_refer": is_case_worker(request.user),
         },
     )
 
@@ -137,12 +108,12 @@ def case_list(request):
     query.pop("page", None)
     return render(
         request,
-        _template(request, "cases/case_list.html", "cases/_case_results.html"),
+        "cases/_case_results.html" if is_htmx(request) else "cases/case_list.html",
         {
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "may_refer": _may_refer(request.user),
+            "may_refer": is_case_worker(request.user),
         },
     )
 
@@ -185,6 +156,7 @@ def family_detail(request, pk):
         request,
         "cases/family_detail.html",
         {
+            **family_panels(family, timezone.localdate()),
             "family": family,
             "household": family.household,
             "case_managers": family.case_managers.all(),

@@ -17,4 +17,13 @@ class OrganisationAdmin(admin.ModelAdmin):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "organisation", "country", "case_number_prefix"]
+    fields = [
+        "organisation",
+        "name",
+        "slug",
+        "country",
+        "case_number_prefix",
+        "review_interval_weeks",
+        "contact_alert_days",
+    ]
     inlines = [CriterionInline]

@@ -1,5 +1,6 @@
 """Organisations, their projects (sites) and each project's admission criteria."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,17 @@ class Project(models.Model):
         _("case number prefix"),
         max_length=8,
         help_text=_("Case numbers read PREFIX-YEAR-NUMBER, e.g. PT-2026-007."),
+    )
+    review_interval_weeks = models.PositiveSmallIntegerField(
+        _("review interval (weeks)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
+        help_text=_("An active case is reviewed at least this often."),
+    )
+    contact_alert_days = models.PositiveSmallIntegerField(
+        _("alert after days without contact"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

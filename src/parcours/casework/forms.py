@@ -1,0 +1,171 @@
+"""Casework forms. Each check names its field; nothing is saved on error."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.cases.forms import DATE, not_in_future
+from parcours.cases.models import today
+from parcours.casework.choices import ActionStatus, ContactKind
+from parcours.casework.models import (
+    MAX_CONTACT_MINUTES,
+    Action,
+    CasePlan,
+    Consent,
+    Contact,
+    Review,
+    ServiceProvider,
+    ServiceReferral,
+)
+
+_TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class _FamilyMembersMixin:
+    """Limit person choices to the family's own members (a child's interests can differ)."""
+
+    def limit_people(self, family, *names):
+        for name in names:
+            self.fields[name].queryset = family.members.order_by("created_at")
+            self.fields[name].label_from_instance = lambda p: p.full_name
+
+
+class ContactForm(_FamilyMembersMixin, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["kind", "accompanied_to", "on", "minutes", "present", "interpreter", "note"]
+        widgets = {
+            "on": DATE,
+            "present": forms.CheckboxSelectMultiple,
+            "note": _TEXT,
+            "minutes": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+        }
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_people(family, "present")
+        self.fields["on"].initial = today
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data.get("minutes")
+        if minutes is not None and not 1 <= minutes <= MAX_CONTACT_MINUTES:
+            raise forms.ValidationError(
+                _("Give a duration between 1 and %(max)s minutes.") % {"max": MAX_CONTACT_MINUTES}
+            )
+        return minutes
+
+    def clean(self):
+        data = super().clean()
+        not_in_future(self, "on")
+        if data.get("kind") == ContactKind.ACCOMPANIMENT and not data.get("accompanied_to"):
+            self.add_error("accompanied_to", _("Say where the family was accompanied."))
+        if data.get("kind") != ContactKind.ACCOMPANIMENT:
+            data["accompanied_to"] = ""
+        return data
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = CasePlan
+        fields = ["strengths", "needs", "obstacles"]
+        widgets = dict.fromkeys(fields, _TEXT)
+
+
+class ActionForm(_FamilyMembersMixin, forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["description", "actor", "concerns", "due_on", "status", "outcome"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "due_on": DATE,
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_people(family, "concerns")
+        if self.instance._state.adding:
+            del self.fields["status"], self.fields["outcome"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ActionStatus.DROPPED and not data.get("outcome"):
+            self.add_error("outcome", _("Say why the action was dropped."))
+        return data
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["held_on", "progress", "plan_changes"]
+        widgets = {"held_on": DATE, "progress": _TEXT, "plan_changes": _TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        not_in_future(self, "held_on")
+        return data
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "provider", "given_on"]
+        widgets = {"given_on": DATE}
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers_for(family.project.organisation_id)
+        self.fields["given_on"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        not_in_future(self, "given_on")
+        return data
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DATE, initial=today)
+
+    def clean_withdrawn_on(self):
+        value = self.cleaned_data["withdrawn_on"]
+        if value > today():
+            raise forms.ValidationError(_("This date is in the future."))
+        return value
+
+
+class ServiceReferralForm(forms.ModelForm):
+    class Meta:
+        model = ServiceReferral
+        fields = ["provider", "referred_on", "reason"]
+        widgets = {"referred_on": DATE, "reason": _TEXT}
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers_for(family.project.organisation_id)
+        self.fields["referred_on"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        not_in_future(self, "referred_on")
+        return data
+
+
+class ServiceReferralUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ServiceReferral
+        fields = ["status", "outcome"]
+        widgets = {"outcome": _TEXT}
+
+
+class ProviderForm(forms.ModelForm):
+    class Meta:
+        model = ServiceProvider
+        fields = ["kind", "name", "office", "phone", "email", "address", "notes", "active"]
+        widgets = {"notes": _TEXT}
+
+
+def providers_for(organisation_id: int):
+    return ServiceProvider.objects.filter(organisation_id=organisation_id, active=True)

@@ -1,0 +1,72 @@
+"""What the family page shows of casework, gathered in a fixed number of queries."""
+
+import datetime
+
+from django.db.models import Count, Q
+
+from parcours.cases.models import Family
+from parcours.casework.choices import ActionStatus, ContactKind
+from parcours.casework.due import due_items
+from parcours.casework.forms import ContactForm
+from parcours.casework.models import CasePlan
+from parcours.casework.schedule import next_review_due
+from parcours.casework.services import CONTACT_STATES, WORK_STATES
+
+RECENT_CONTACTS = 5
+
+
+def contact_counts(family, today: datetime.date) -> list[dict]:
+    """Per kind: contacts in the last 30 days, the last 12 months, and in all."""
+    rows = {
+        row["kind"]: row
+        for row in family.contacts.values("kind").annotate(
+            month=Count("id", filter=Q(on__gt=today - datetime.timedelta(days=30))),
+            year=Count("id", filter=Q(on__gt=today - datetime.timedelta(days=365))),
+            total=Count("id"),
+        )
+    }
+    empty = {"month": 0, "year": 0, "total": 0}
+    return [
+        {"kind": kind, "label": kind.label, **{k: rows.get(kind, empty)[k] for k in empty}}
+        for kind in ContactKind
+    ]
+
+
+def contacts_panel(family, today, form=None) -> dict:
+    return {
+        "recent_contacts": family.contacts.select_related("author")
+        .prefetch_related("present")
+        .order_by("-on", "-created_at")[:RECENT_CONTACTS],
+        "contact_counts": contact_counts(family, today),
+        "contact_form": form
+        or (ContactForm(family=family) if family.status in CONTACT_STATES else None),
+    }
+
+
+def actions_panel(family) -> dict:
+    return {
+        "open_actions": family.actions.filter(status=ActionStatus.OPEN)
+        .select_related("concerns")
+        .order_by("due_on", "created_at"),
+        "may_plan": family.status in WORK_STATES,
+    }
+
+
+def family_panels(family, today: datetime.date) -> dict:
+    last_review = family.reviews.order_by("-held_on").first()
+    return {
+        **contacts_panel(family, today),
+        **actions_panel(family),
+        "plan": CasePlan.objects.filter(family=family).first(),
+        "last_review": last_review,
+        "next_review": next_review_due(
+            family,
+            last_review.held_on if last_review else None,
+            family.status_changes.all(),
+            today,
+        ),
+        "consents": family.consents.select_related("provider"),
+        "service_referrals": family.service_referrals.select_related("provider")[:10],
+        "due": due_items(Family.objects.filter(pk=family.pk), today),
+        "today": today,
+    }

@@ -1,0 +1,146 @@
+"""The contact log: a few taps from the family page, checked, counted."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from parcours.casework.models import Contact
+from parcours.privacy.models import AuditEvent
+
+
+def _contact(family, **changes):
+    data = {
+        "kind": "home_visit",
+        "on": "2026-03-10",
+        "minutes": "60",
+        "note": "Read letters",
+        "present": [p.pk for p in family.members.all()],
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_home_visit_is_logged_from_the_family_page_with_htmx(make_family, case_manager, login):
+    family = make_family("active")
+    response = login(case_manager).post(
+        reverse("casework:contact_create", args=[family.pk]),
+        _contact(family),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html and 'id="contacts"' in html
+    contact = Contact.objects.get()
+    assert (contact.kind, contact.minutes, contact.note) == ("home_visit", 60, "Read letters")
+    assert contact.author == case_manager and contact.present.count() == 2
+    assert AuditEvent.objects.filter(object_type="casework.contact", action="create").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"on": "2999-01-01"}, "on", "in the future"),
+        ({"minutes": "-5"}, "minutes", ""),
+        ({"minutes": "0"}, "minutes", "between 1 and 720"),
+        ({"minutes": "9000"}, "minutes", "between 1 and 720"),
+        ({"kind": "accompaniment"}, "accompanied_to", "accompanied"),
+        ({"kind": "telepathy"}, "kind", "valid choice"),
+    ],
+)
+def test_bad_contacts_name_the_field_and_save_nothing(
+    make_family, case_manager, login, changes, field, message
+):
+    family = make_family("active")
+    response = login(case_manager).post(
+        reverse("casework:contact_create", args=[family.pk]), _contact(family, **changes)
+    )
+    errors = response.context["form"].errors
+    assert field in errors and message in " ".join(errors[field])
+    assert not Contact.objects.exists()
+
+
+def test_someone_outside_the_family_cannot_be_present(make_family, case_manager, login):
+    family, other = make_family("active"), make_family("active")
+    stranger = other.household[0]
+    response = login(case_manager).post(
+        reverse("casework:contact_create", args=[family.pk]),
+        _contact(family, present=[stranger.pk]),
+    )
+    assert "present" in response.context["form"].errors
+    assert not Contact.objects.exists()
+
+
+def test_an_htmx_error_comes_back_in_the_panel_with_what_was_typed(
+    make_family, case_manager, login
+):
+    family = make_family("active")
+    response = login(case_manager).post(
+        reverse("casework:contact_create", args=[family.pk]),
+        _contact(family, on="2999-01-01", note="Keep this text"),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert "This date is in the future." in html and "Keep this text" in html
+    assert not Contact.objects.exists()
+
+
+def test_a_closed_file_takes_no_more_contacts(make_family, case_manager, coordinator, login):
+    family = make_family("closed")
+    family.case_managers.add(case_manager)
+    response = login(coordinator).post(
+        reverse("casework:contact_create", args=[family.pk]), _contact(family)
+    )
+    assert "not logged on this file" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_counts_per_kind_and_period(clock, make_family, case_manager):
+    from parcours.casework.panels import contact_counts
+
+    family = make_family("active")
+    for kind, on in [
+        ("home_visit", "2026-06-10"),
+        ("home_visit", "2026-03-01"),
+        ("home_visit", "2025-01-01"),
+        ("phone_call", "2026-06-14"),
+    ]:
+        Contact.objects.create(family=family, kind=kind, on=on, author=case_manager)
+    counts = {row["kind"]: row for row in contact_counts(family, datetime.date(2026, 6, 15))}
+    assert (
+        counts["home_visit"]["month"],
+        counts["home_visit"]["year"],
+        counts["home_visit"]["total"],
+    ) == (1, 2, 3)
+    assert counts["phone_call"]["total"] == 1 and counts["accompaniment"]["total"] == 0
+
+
+def test_the_family_page_query_count_does_not_grow_with_contacts(
+    make_family, case_manager, login, django_assert_max_num_queries
+):
+    family = make_family("active")
+    client = login(case_manager)
+    Contact.objects.create(family=family, kind="home_visit", on="2026-03-01", author=case_manager)
+    with django_assert_max_num_queries(40) as counted:
+        client.get(family.get_absolute_url())
+    people = list(family.members.all())
+    for day in range(1, 29):
+        contact = Contact.objects.create(
+            family=family,
+            kind="phone_call",
+            on=f"2026-04-{day:02d}",
+            author=case_manager,
+            note="n",
+        )
+        contact.present.set(people)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        client.get(family.get_absolute_url())
+
+
+def test_the_contact_history_is_paginated(make_family, case_manager, login):
+    family = make_family("active")
+    for day in range(1, 31):
+        Contact.objects.create(
+            family=family, kind="message", on=f"2026-04-{day:02d}", author=case_manager
+        )
+    page = login(case_manager).get(reverse("casework:contacts", args=[family.pk]))
+    assert len(page.context["page"].object_list) == 25 and page.context["page"].has_next()
