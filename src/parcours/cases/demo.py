@@ -181,7 +181,7 @@ class _Builder:
             ),
             languages=LANGUAGES[country],
             interpreter_needed=rng.random() < 0.4,
-            address=fake.address().replace("\n", ", "),
+            address=self.fakers[rng.choice(["nl_BE", "fr_BE"])].address().replace("\n", ", "),
             phone=f"+32 4{rng.randint(70, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
             f"{rng.randint(10, 99)}",
             housing_kind=rng.choice(list(HousingKind)),
