@@ -65,6 +65,10 @@ else:
 PARCOURS_ENCRYPTION_KEYS = env_list("PARCOURS_ENCRYPTION_KEYS")
 PARCOURS_BLIND_INDEX_KEY = env_str("PARCOURS_BLIND_INDEX_KEY") or ""
 PARCOURS_KEY_FILE = VAR_DIR / "keys.json"
+# Uploaded documents, sealed, outside the web root; and the largest upload accepted.
+PARCOURS_FILE_ROOT = Path(env_str("PARCOURS_FILE_ROOT") or VAR_DIR / "files")
+PARCOURS_MAX_UPLOAD_BYTES = env_int("PARCOURS_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = PARCOURS_MAX_UPLOAD_BYTES + 1024 * 1024
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,6 +84,7 @@ INSTALLED_APPS = [
     "parcours.privacy",
     "parcours.cases",
     "parcours.casework",
+    "parcours.legal",
 ]
 
 MIDDLEWARE = [

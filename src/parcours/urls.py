@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("parcours.cases.urls")),
     path("", include("parcours.casework.urls")),
+    path("", include("parcours.legal.urls")),
 ]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +36,7 @@ from parcours.cases.forms import (
 from parcours.cases.lifecycle import TransitionError, available, check, get_transition
 from parcours.cases.models import Family, Person
 from parcours.casework.panels import family_panels
+from parcours.legal.panels import legal_panel
 from parcours.privacy.audit import Actor
 from parcours.privacy.models import AuditEvent
 
@@ -150,6 +151,7 @@ def member_row(request):
 @require_GET
 def family_detail(request, pk):
     family = visible_family(request, pk)
+    prefetch_related_objects([family], _LIST_PREFETCH[0])  # members, read by many panels
     services.record_view(Actor.from_request(request), family)
     is_coordinator = request.user.has_role(Role.COORDINATOR, family.project_id)
     return render(
@@ -157,6 +159,7 @@ def family_detail(request, pk):
         "cases/family_detail.html",
         {
             **family_panels(family, timezone.localdate()),
+            **legal_panel(family, timezone.localdate()),
             "family": family,
             "household": family.household,
             "case_managers": family.case_managers.all(),

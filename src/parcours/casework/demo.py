@@ -25,6 +25,7 @@ from parcours.casework.models import (
     ServiceProvider,
     ServiceReferral,
 )
+from parcours.legal import demo as legal_demo
 
 DIRECTORY = [
     (ProviderKind.LAWYER, "Mtr. An Verstraeten", "Advocatenkantoor Verstraeten"),
@@ -112,6 +113,7 @@ class CaseworkDemo:
                 ),
             )
             review_on += datetime.timedelta(weeks=family.project.review_interval_weeks)
+        legal_demo.build(family, actor, lawyer, start, end, rng)
         if rng.random() < 0.6:
             services.refer_to_service(
                 actor,

@@ -53,6 +53,34 @@ def decrypt(token: str, aad: bytes) -> str:
         raise DecryptionError("the value does not belong here or was altered") from None
 
 
+FILE_MAGIC = b"PARCOURS1"
+
+
+def encrypt_bytes(data: bytes, aad: bytes) -> bytes:
+    """Binary form for files: magic, key id, nonce, then ciphertext with its tag."""
+    key = keyring().primary
+    nonce = os.urandom(NONCE_BYTES)
+    return FILE_MAGIC + key_id(key).encode() + nonce + AESGCM(key).encrypt(nonce, data, aad)
+
+
+def decrypt_bytes(blob: bytes, aad: bytes) -> bytes:
+    if not blob.startswith(FILE_MAGIC):
+        raise DecryptionError("not a Parcours file")
+    head = len(FILE_MAGIC)
+    kid, nonce = blob[head : head + 8].decode(), blob[head + 8 : head + 8 + NONCE_BYTES]
+    key = keyring().by_id().get(kid)
+    if key is None:
+        raise DecryptionError(f"no key with id {kid} is configured")
+    try:
+        return AESGCM(key).decrypt(nonce, blob[head + 8 + NONCE_BYTES :], aad)
+    except InvalidTag:
+        raise DecryptionError("the file does not belong here or was altered") from None
+
+
+def file_is_current(blob: bytes) -> bool:
+    return blob[len(FILE_MAGIC) : len(FILE_MAGIC) + 8] == key_id(keyring().primary).encode()
+
+
 def is_current(token: str) -> bool:
     """True when ``token`` is sealed with the primary key (rotation skips those)."""
     return token.startswith(f"{PREFIX}:{key_id(keyring().primary)}:")

@@ -2,9 +2,10 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from parcours.labels import TranslatedLabel
 
 
 class Organisation(models.Model):
@@ -56,16 +57,13 @@ class Project(models.Model):
         return self.name
 
 
-class EligibilityCriterion(models.Model):
+class EligibilityCriterion(TranslatedLabel):
     """One admission criterion, assessed met / not met / unclear at screening."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="criteria"
     )
     code = models.SlugField(_("code"), max_length=60)
-    label_nl = models.CharField(_("label (Dutch)"), max_length=200)
-    label_fr = models.CharField(_("label (French)"), max_length=200)
-    label_en = models.CharField(_("label (English)"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -79,9 +77,3 @@ class EligibilityCriterion(models.Model):
 
     def __str__(self):
         return self.label
-
-    @property
-    def label(self) -> str:
-        """The label in the active language, English when that one is empty."""
-        language = (get_language() or "en")[:2]
-        return getattr(self, f"label_{language}", "") or self.label_en

@@ -1,0 +1,201 @@
+"""Legal dossier pages. Each view: visibility gate (404), form, service call, render."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from parcours.cases.access import posted, visible_family
+from parcours.casework.models import ServiceProvider
+from parcours.casework.services import consent_to_share
+from parcours.legal import importer, services
+from parcours.legal.forms import (
+    DocumentForm,
+    EventForm,
+    HistoryImportForm,
+    KindFilter,
+    ProcedureForm,
+)
+from parcours.legal.models import Procedure
+from parcours.legal.svg import layout
+from parcours.legal.timeline import entries
+from parcours.privacy.audit import Actor, record
+from parcours.privacy.models import AuditAction
+
+
+def _dossier_context(family, today, person_id=None, kinds=None) -> dict:
+    history = entries(family, today, person_id=person_id, kinds=kinds)
+    members = list(family.members.order_by("created_at"))
+    return {
+        "family": family,
+        "history": history,
+        "picture": layout(history, members, today),
+        "procedures": Procedure.objects.filter(family=family).select_related(
+            "deadline_rule", "lawyer", "person"
+        ),
+        "documents": family.documents.select_related("kind", "person"),
+        "today": today,
+    }
+
+
+@require_GET
+def dossier(request, pk):
+    """The family's history as one picture and one list, with the procedures and documents."""
+    family = visible_family(request, pk)
+    record(Actor.from_request(request), AuditAction.VIEW, family)
+    filters = KindFilter(request.GET or None, family=family)
+    person_id = kinds = None
+    if filters.is_valid():
+        person = filters.cleaned_data["person"]
+        person_id, kinds = (person.pk if person else None), filters.cleaned_data["kind"]
+    context = _dossier_context(family, timezone.localdate(), person_id, kinds)
+    lawyers = ServiceProvider.objects.filter(
+        consents__family=family,
+        consents__withdrawn_on__isnull=True,
+        consents__purpose="share_with_provider",
+        kind="lawyer",
+    ).distinct()
+    return render(
+        request, "legal/dossier.html", {**context, "filters": filters, "lawyers": lawyers}
+    )
+
+
+def _edit(request, family, form, title, save):
+    if request.method == "POST" and form.is_valid():
+        save()
+        messages.success(request, _("Saved."))
+        return redirect("legal:dossier", family.pk)
+    return render(request, "legal/form.html", {"family": family, "form": form, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_edit(request, pk, procedure_pk=None):
+    family = visible_family(request, pk)
+    procedure = (
+        get_object_or_404(family.procedures, pk=procedure_pk)
+        if procedure_pk
+        else Procedure(family=family)
+    )
+    form = ProcedureForm(posted(request), instance=procedure, family=family)
+    return _edit(
+        request,
+        family,
+        form,
+        _("Procedure"),
+        lambda: services.save_procedure(Actor.from_request(request), form.save(False)),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_create(request, pk):
+    family = visible_family(request, pk)
+    form = EventForm(posted(request), family=family)
+
+    def save():
+        event = form.save(commit=False)
+        event.family = family
+        services.save_event(Actor.from_request(request), event, form.cleaned_data["persons"])
+
+    return _edit(request, family, form, _("Add to the timeline"), save)
+
+
+@require_http_methods(["GET", "POST"])
+def document_edit(request, pk, document_pk=None):
+    family = visible_family(request, pk)
+    document = (
+        get_object_or_404(family.documents, pk=document_pk)
+        if document_pk
+        else family.documents.model(family=family)
+    )
+    form = DocumentForm(posted(request), request.FILES or None, instance=document, family=family)
+    return _edit(
+        request,
+        family,
+        form,
+        _("Document"),
+        lambda: services.save_document(
+            Actor.from_request(request), form.save(False), form.cleaned_data.get("upload")
+        ),
+    )
+
+
+@require_GET
+def document_file(request, pk, document_pk):
+    """The attached file, decrypted, only through the gate; never a guessable public URL."""
+    family = visible_family(request, pk)
+    document = get_object_or_404(family.documents, pk=document_pk)
+    if not document.file_key:
+        raise Http404
+    data = services.read_document_file(Actor.from_request(request), document)
+    response = HttpResponse(data, content_type=document.file_type)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + _safe(document.file_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name.replace("/", "_").replace("\\", "_"))
+
+
+@require_http_methods(["GET", "POST"])
+def history_import(request, pk):
+    family = visible_family(request, pk)
+    form = HistoryImportForm(posted(request), request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = importer.validate(
+                importer.read_rows(form.cleaned_data["file"]),
+                list(family.members.all()),
+                timezone.localdate(),
+            )
+        except importer.HistoryImportError as error:
+            errors = error.errors
+        else:
+            count = services.import_events(Actor.from_request(request), family, rows)
+            messages.success(request, _("%(n)s events imported.") % {"n": count})
+            return redirect("legal:dossier", family.pk)
+    return render(
+        request,
+        "legal/import.html",
+        {"family": family, "form": form, "errors": errors, "columns": importer.COLUMNS},
+    )
+
+
+@require_http_methods(["POST"])
+def dossier_pdf(request, pk):
+    """The dossier overview for a lawyer: only with a consent to share with that lawyer."""
+    family = visible_family(request, pk)
+    lawyer = get_object_or_404(
+        ServiceProvider,
+        pk=request.POST.get("lawyer"),
+        kind="lawyer",
+        organisation_id=family.project.organisation_id,
+    )
+    today = timezone.localdate()
+    if consent_to_share(family, lawyer, today) is None:
+        messages.error(request, _("There is no consent in force to share with this lawyer."))
+        return redirect("legal:dossier", family.pk)
+    record(Actor.from_request(request), AuditAction.EXPORT, family)
+    html = render_to_string(
+        "legal/dossier_pdf.html",
+        {
+            **_dossier_context(family, today),
+            "lawyer": lawyer,
+            "household": family.household,
+            "prepared_by": request.user,
+        },
+        request=request,
+    )
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = family.case_number or "dossier"
+    response["Content-Disposition"] = f'attachment; filename="{name}-dossier.pdf"'
+    return response
