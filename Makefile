@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install browser messages check-messages clean
+.PHONY: run test lint format install system messages check-messages clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,14 +19,14 @@ $(STAMP): pyproject.toml package.json package-lock.json
 install: $(STAMP)
 
 ## Serve the demo on http://$(HOST):$(PORT)/ (SQLite under var/, keys generated under var/).
-run: install
+run: install system
 	$(BIN)/parcours demo
 	@echo ""
 	@echo "Parcours is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
 	$(BIN)/parcours runserver $(HOST):$(PORT)
 
 ## Lint, then the whole suite (unit, view and browser tests). DATABASE_URL picks the database.
-test: install browser lint check-messages
+test: install system lint check-messages
 	PARCOURS_ENV=test $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: install
@@ -37,12 +37,15 @@ format: install
 	$(BIN)/ruff check --fix src tests
 	$(BIN)/ruff format src tests
 
-## Debian's chromium drives the browser tests (Playwright cannot download a browser here).
-browser:
-	@command -v chromium >/dev/null || { \
+## System packages: Debian's chromium drives the browser tests (Playwright cannot download a
+## browser here); Pango and a font let WeasyPrint make PDFs; gettext checks the catalogues.
+SYSTEM_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Please install: sudo apt-get install $$missing" >&2; exit 1; fi; fi
 
 ## Extract and compile the nl/fr/en catalogues after changing user-facing text.
 messages: install

@@ -147,11 +147,13 @@ def _document_entries(documents, members_by_id) -> list[Entry]:
 
 
 def _detention_spans(entries: list[Entry]) -> None:
-    """Give each detention start the end that follows it, so it is drawn as a period."""
+    """Give each detention or return-house stay the end that follows it, drawn as a period.
+
+    The seed: a return house is a form of detention, not an alternative to it."""
     open_starts: dict[tuple, Entry] = {}
     for entry in entries:
         key = tuple(entry.lanes)
-        if entry.kind == EventKind.DETENTION_START:
+        if entry.kind in (EventKind.DETENTION_START, EventKind.RETURN_HOUSE):
             open_starts[key] = entry
         elif entry.kind in (EventKind.DETENTION_END, EventKind.RELEASE) and key in open_starts:
             open_starts.pop(key).until = entry.on

@@ -1,0 +1,102 @@
+"""The lawyer's overview PDF needs the family's consent; every legal view has its gate."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from parcours.casework.models import Consent
+from parcours.legal.models import Document, DocumentKind, Procedure
+from parcours.privacy.models import AuditEvent
+
+
+def test_the_pdf_is_refused_without_consent(make_family, case_manager, lawyer, login):
+    family = make_family("active")
+    response = login(case_manager).post(
+        reverse("legal:pdf", args=[family.pk]), {"lawyer": lawyer.pk}, follow=True
+    )
+    assert "no consent in force" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_with_consent_the_pdf_opens_and_holds_the_dossier(
+    make_family, case_manager, lawyer, login, rule
+):
+    family = make_family("active")
+    Consent.objects.create(
+        family=family,
+        purpose="share_with_provider",
+        provider=lawyer,
+        given_on=datetime.date(2026, 2, 2),
+        recorded_by=case_manager,
+    )
+    Procedure.objects.create(
+        family=family,
+        type="asylum",
+        status="refused",
+        filed_on=datetime.date(2025, 1, 10),
+        decided_on=datetime.date(2026, 3, 1),
+        notified_on=datetime.date(2026, 3, 4),
+        deadline_rule=rule("appeal"),
+    )
+    response = login(case_manager).post(
+        reverse("legal:pdf", args=[family.pk]), {"lawyer": lawyer.pk}
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert family.case_number in text and "Mtr. Peeters" in text
+    assert "Amina Haddad" in text and "application for international protection" in text
+    assert "03/04/2026" in text  # the appeal deadline, 30 days after notification
+    assert AuditEvent.objects.filter(action="export", family_id=family.pk).exists()
+
+
+def test_a_withdrawn_consent_stops_the_pdf(make_family, case_manager, lawyer, login):
+    family = make_family("active")
+    Consent.objects.create(
+        family=family,
+        purpose="share_with_provider",
+        provider=lawyer,
+        given_on=datetime.date(2026, 2, 2),
+        recorded_by=case_manager,
+        withdrawn_on=datetime.date(2026, 3, 2),
+    )
+    response = login(case_manager).post(
+        reverse("legal:pdf", args=[family.pk]), {"lawyer": lawyer.pk}
+    )
+    assert response.status_code == 302
+
+
+STRANGERS = ["colleague", "evaluator", "administrator", "outsider"]
+
+
+@pytest.mark.parametrize("who", STRANGERS)
+def test_strangers_get_404_on_every_legal_view(request, who, make_family, lawyer, login):
+    family = make_family("active")
+    procedure = Procedure.objects.create(family=family, type="9bis")
+    document = Document.objects.create(family=family, kind=DocumentKind.objects.first())
+    f = [family.pk]
+    urls = [
+        reverse("legal:dossier", args=f),
+        reverse("legal:import", args=f),
+        reverse("legal:event_create", args=f),
+        reverse("legal:procedure_create", args=f),
+        reverse("legal:procedure_edit", args=[family.pk, procedure.pk]),
+        reverse("legal:document_create", args=f),
+        reverse("legal:document_edit", args=[family.pk, document.pk]),
+        reverse("legal:document_file", args=[family.pk, document.pk]),
+    ]
+    client = login(request.getfixturevalue(who))
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    for url in urls[1:7]:
+        assert (
+            client.post(
+                url, {"type": "asylum", "on": "2020-01-01", "kind": "other", "precision": "day"}
+            ).status_code
+            == 404
+        ), url
+    assert client.post(reverse("legal:pdf", args=f), {"lawyer": lawyer.pk}).status_code == 404
+    assert Procedure.objects.count() == 1 and Procedure.objects.get().type == "9bis"
