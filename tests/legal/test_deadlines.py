@@ -138,3 +138,65 @@ def test_deadlines_show_with_days_left_and_in_my_week(
     Procedure.objects.filter(pk=procedure.pk).update(notified_on=datetime.date(2026, 6, 1))
     week = client.get(reverse("casework:my_week")).context["upcoming"]
     assert ("deadline", datetime.date(2026, 6, 16)) in [(i.kind, i.on) for i in week]
+
+
+def test_a_coordinator_edits_the_rules_of_the_projects_country(coordinator, login, rule):
+    appeal = rule("appeal")
+    client = login(coordinator)
+    url = reverse("legal:deadline_rule_edit", args=[appeal.pk])
+    data = {
+        "code": "appeal",
+        "label_nl": "Beroep",
+        "label_fr": "Recours",
+        "label_en": "Appeal",
+        "procedure_types": "asylum, 9bis",
+        "on_status": "refused",
+        "min_days": "30",
+        "max_days": "30",
+    }
+    assert client.post(url, data).status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.procedure_types == "asylum,9bis" and appeal.label_en == "Appeal"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"procedure_types": "asylum, teleportation"}, "procedure_types"),
+        ({"min_days": "20", "max_days": "10"}, "max_days"),
+    ],
+)
+def test_a_bad_rule_names_the_field_and_changes_nothing(coordinator, login, rule, changes, field):
+    appeal = rule("appeal")
+    data = {
+        "code": "appeal",
+        "label_nl": "x",
+        "label_fr": "x",
+        "label_en": "x",
+        "procedure_types": "asylum",
+        "on_status": "refused",
+        "min_days": "30",
+        "max_days": "30",
+        **changes,
+    }
+    response = login(coordinator).post(reverse("legal:deadline_rule_edit", args=[appeal.pk]), data)
+    assert field in response.context["form"].errors
+    appeal.refresh_from_db()
+    assert (appeal.min_days, appeal.max_days) == (30, 30)
+
+
+@pytest.mark.parametrize("who", ["case_manager", "evaluator", "administrator"])
+def test_only_coordinators_edit_rules(request, who, login, rule):
+    client = login(request.getfixturevalue(who))
+    url = reverse("legal:deadline_rule_edit", args=[rule("appeal").pk])
+    assert client.post(url, {"min_days": "1", "max_days": "1"}).status_code == 404
+    assert rule("appeal").min_days == 30
+
+
+def test_a_coordinator_elsewhere_cannot_edit_another_countrys_rules(
+    outsider, other_project, login, rule
+):
+    other_project.country = "NL"
+    other_project.save()
+    url = reverse("legal:deadline_rule_edit", args=[rule("appeal").pk])
+    assert login(outsider).get(url).status_code == 404

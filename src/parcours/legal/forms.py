@@ -173,3 +173,37 @@ class KindFilter(forms.Form):
 
 class HistoryImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
+
+
+class DeadlineRuleForm(forms.ModelForm):
+    class Meta:
+        model = DeadlineRule
+        fields = [
+            "code",
+            "label_nl",
+            "label_fr",
+            "label_en",
+            "procedure_types",
+            "on_status",
+            "min_days",
+            "max_days",
+        ]
+
+    def clean_procedure_types(self):
+        from parcours.legal.choices import ProcedureType
+
+        codes = [c.strip() for c in self.cleaned_data["procedure_types"].split(",") if c.strip()]
+        unknown = [c for c in codes if c not in ProcedureType.values]
+        if unknown or not codes:
+            raise forms.ValidationError(
+                _("Use procedure codes separated by commas: %(codes)s")
+                % {"codes": ", ".join(ProcedureType.values)}
+            )
+        return ",".join(codes)
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_days"), data.get("max_days")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_days", _("At most cannot be less than at least."))
+        return data

@@ -8,18 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from parcours.cases.access import posted, visible_family
+from parcours.accounts.models import Role
+from parcours.cases.access import case_worker_required, posted, visible_family
 from parcours.casework.models import ServiceProvider
 from parcours.casework.services import consent_to_share
 from parcours.legal import importer, services
 from parcours.legal.forms import (
+    DeadlineRuleForm,
     DocumentForm,
     EventForm,
     HistoryImportForm,
     KindFilter,
     ProcedureForm,
 )
-from parcours.legal.models import Procedure
+from parcours.legal.models import DeadlineRule, Procedure
 from parcours.legal.svg import layout
 from parcours.legal.timeline import entries
 from parcours.privacy.audit import Actor, record
@@ -199,3 +201,47 @@ def dossier_pdf(request, pk):
     name = family.case_number or "dossier"
     response["Content-Disposition"] = f'attachment; filename="{name}-dossier.pdf"'
     return response
+
+
+def _coordinated_countries(user) -> set[str]:
+    from parcours.projects.models import Project
+
+    ids = user.project_ids(Role.COORDINATOR)
+    return {str(c) for c in Project.objects.filter(pk__in=ids).values_list("country", flat=True)}
+
+
+@require_GET
+@case_worker_required
+def deadline_rules(request):
+    """The deadline table of the user's countries; coordinators edit it."""
+    from parcours.projects.models import Project
+
+    ids = request.user.project_ids(Role.CASE_MANAGER, Role.COORDINATOR)
+    countries = set(Project.objects.filter(pk__in=ids).values_list("country", flat=True))
+    rules = DeadlineRule.objects.filter(country__in=countries)
+    return render(
+        request,
+        "legal/deadline_rules.html",
+        {
+            "rules": rules,
+            "may_edit": _coordinated_countries(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def deadline_rule_edit(request, rule_pk=None):
+    countries = _coordinated_countries(request.user)
+    if not countries:
+        raise Http404
+    rule = (
+        get_object_or_404(DeadlineRule, pk=rule_pk, country__in=countries)
+        if rule_pk
+        else DeadlineRule(country=min(countries))
+    )
+    form = DeadlineRuleForm(posted(request), instance=rule)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("legal:deadline_rules")
+    return render(request, "legal/deadline_rule_form.html", {"form": form, "rule": rule})
