@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "parcours.cases",
     "parcours.casework",
     "parcours.legal",
+    "parcours.instruments",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("parcours.cases.urls")),
     path("", include("parcours.casework.urls")),
     path("", include("parcours.legal.urls")),
+    path("", include("parcours.instruments.urls")),
 ]

@@ -36,6 +36,7 @@ from parcours.cases.forms import (
 from parcours.cases.lifecycle import TransitionError, available, check, get_transition
 from parcours.cases.models import Family, Person
 from parcours.casework.panels import family_panels
+from parcours.instruments.panels import instruments_panel
 from parcours.legal.panels import legal_panel
 from parcours.privacy.audit import Actor
 from parcours.privacy.models import AuditEvent
@@ -160,6 +161,7 @@ def family_detail(request, pk):
         {
             **family_panels(family, timezone.localdate()),
             **legal_panel(family, timezone.localdate()),
+            **instruments_panel(family),
             "family": family,
             "household": family.household,
             "case_managers": family.case_managers.all(),

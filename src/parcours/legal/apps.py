@@ -7,8 +7,13 @@ class LegalConfig(AppConfig):
     verbose_name = _("Legal dossier")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from parcours.casework.due import COLLECTORS
+        from parcours.legal import seeds
         from parcours.legal.due import deadlines
+
+        post_migrate.connect(seeds.ensure, sender=self)
 
         if deadlines not in COLLECTORS:
             COLLECTORS.append(deadlines)

@@ -1,0 +1,138 @@
+"""Instruments (XLSForms), their versions, and the responses filled for families.
+
+Answers are stored one row per answer: coded values (choices, numbers, dates) in plain, indexed
+for GROUP BY reports; free text encrypted like the rest of the file. A submitted response never
+changes: a correction is a new response that supersedes it, with a reason.
+"""
+
+import functools
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parcours.instruments import xlsform
+from parcours.privacy.fields import EncryptedTextField
+
+FORMS_DIR = Path(__file__).parent / "forms"
+
+
+class InstrumentCode(models.TextChoices):
+    BASELINE = "baseline", _("Baseline")
+    CLIENT_SUMMARY_SHEET = "client_summary_sheet", _("Client Summary Sheet")
+    CASE_STUDY = "case_study", _("Case Study")
+
+
+class InstrumentVersionQuerySet(models.QuerySet):
+    def active(self, code: str) -> "InstrumentVersion":
+        """The version in use; the shipped XLSForm is installed the first time it is asked for."""
+        version = self.filter(instrument=code, active=True).first()
+        if version is None:
+            data = (FORMS_DIR / f"{code}.xlsx").read_bytes()
+            definition = xlsform.read(data)
+            version, _created = self.get_or_create(
+                instrument=code,
+                version=definition.version,
+                defaults={"title": definition.title, "xlsx": data, "active": True},
+            )
+        return version
+
+
+class InstrumentVersion(models.Model):
+    instrument = models.CharField(_("instrument"), max_length=24, choices=InstrumentCode.choices)
+    version = models.CharField(_("version"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    xlsx = models.BinaryField()
+    active = models.BooleanField(_("in use"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InstrumentVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("instrument version")
+        verbose_name_plural = _("instrument versions")
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "version"], name="one_version_name"),
+            models.UniqueConstraint(
+                fields=["instrument"], condition=models.Q(active=True), name="one_active_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()} {self.version}"
+
+    @property
+    def definition(self) -> xlsform.Definition:
+        return _parse(self.pk, bytes(self.xlsx))
+
+
+@functools.lru_cache(maxsize=32)
+def _parse(_pk, data: bytes) -> xlsform.Definition:
+    return xlsform.read(data)
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    SUPERSEDED = "superseded", _("corrected")
+
+
+class Response(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey("cases.Family", on_delete=models.CASCADE, related_name="responses")
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
+    instrument = models.CharField(max_length=24, choices=InstrumentCode.choices, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction"
+    )
+    correction_reason = EncryptedTextField(_("reason for the correction"), blank=True)
+    imported = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [models.Index(fields=["instrument", "status"], name="response_kind_status")]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()} {self.get_status_display()}"
+
+
+class Answer(models.Model):
+    """One answer: ``value`` holds codes, numbers and dates; ``text`` holds free text."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    code = models.CharField(max_length=80)
+    value = models.CharField(max_length=400, blank=True)
+    text = EncryptedTextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "code"], name="one_answer_per_question")
+        ]
+        indexes = [models.Index(fields=["code", "value"], name="answer_code_value")]
+
+    def __str__(self):
+        return self.code

@@ -1,0 +1,98 @@
+"""Every change to responses: one function each, atomic, audit-logged."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.instruments.answers import check, from_rows, to_rows
+from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
+from parcours.instruments.prefill import PREFILL
+from parcours.privacy.audit import Actor, record
+from parcours.privacy.models import AuditAction
+
+
+class ResponseError(Exception):
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+def answers_of(response: Response):
+    return from_rows(response.version.definition, response.answers.all())
+
+
+def _store(response: Response, answers) -> None:
+    response.answers.all().delete()
+    Answer.objects.bulk_create(
+        Answer(response=response, **row) for row in to_rows(response.version.definition, answers)
+    )
+
+
+@transaction.atomic
+def start(actor: Actor, family, code: str) -> Response:
+    """A draft of the instrument's active version, with what the case already holds."""
+    version = InstrumentVersion.objects.active(code)
+    response = Response.objects.create(
+        family=family, version=version, instrument=code, author=actor.user
+    )
+    prefill = PREFILL.get(code)
+    if prefill:
+        answers, _errors = check(version.definition, prefill(family), "en", complete=False)
+        _store(response, answers)
+    record(actor, AuditAction.CREATE, response, family_id=family.pk)
+    return response
+
+
+def _editable(response: Response) -> None:
+    if response.status != ResponseStatus.DRAFT:
+        raise ResponseError(_("A submitted sheet cannot change; correct it instead."))
+
+
+@transaction.atomic
+def save_draft(actor: Actor, response: Response, raw, language: str) -> dict:
+    """Keep every well-formed answer; return the errors to show (nothing is required yet)."""
+    _editable(response)
+    answers, errors = check(response.version.definition, raw, language, complete=False)
+    _store(response, answers)
+    response.save(update_fields=["updated_at"])
+    record(actor, AuditAction.UPDATE, response, family_id=response.family_id)
+    return errors
+
+
+@transaction.atomic
+def submit(actor: Actor, response: Response, raw, language: str) -> Response:
+    """Check everything; submitted, the sheet is final. A corrected one is superseded."""
+    _editable(response)
+    answers, errors = check(response.version.definition, raw, language, complete=True)
+    if errors:
+        raise ResponseError(_("Some answers need attention."), errors)
+    _store(response, answers)
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.save(update_fields=["status", "submitted_at", "updated_at"])
+    if response.supersedes_id:
+        Response.objects.filter(pk=response.supersedes_id).update(status=ResponseStatus.SUPERSEDED)
+    record(actor, AuditAction.TRANSITION, response, family_id=response.family_id)
+    return response
+
+
+@transaction.atomic
+def correct(actor: Actor, response: Response, reason: str) -> Response:
+    """A new draft with the same answers and version, to replace a submitted sheet."""
+    if response.status != ResponseStatus.SUBMITTED:
+        raise ResponseError(_("Only a submitted sheet is corrected."))
+    if hasattr(response, "correction"):
+        raise ResponseError(_("This sheet is being corrected already."))
+    if not reason.strip():
+        raise ResponseError(_("Give the reason for the correction."), {"reason": _("Required.")})
+    draft = Response.objects.create(
+        family_id=response.family_id,
+        version=response.version,
+        instrument=response.instrument,
+        author=actor.user,
+        supersedes=response,
+        correction_reason=reason.strip(),
+    )
+    _store(draft, answers_of(response))
+    record(actor, AuditAction.CREATE, draft, family_id=response.family_id)
+    return draft

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from parcours.instruments import views
+
+app_name = "instruments"
+
+urlpatterns = [
+    path("cases/<uuid:pk>/instruments/<slug:code>/new/", views.start, name="start"),
+    path("cases/<uuid:pk>/sheets/<uuid:response_pk>/", views.response_page, name="response"),
+    path("cases/<uuid:pk>/sheets/<uuid:response_pk>/correct/", views.correct, name="correct"),
+]

@@ -1,0 +1,125 @@
+"""Filling, reading and correcting instrument sheets. Gate (404), form, service, render."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from parcours.cases.access import is_htmx, visible_family
+from parcours.instruments import services
+from parcours.instruments.models import InstrumentCode, ResponseStatus
+from parcours.instruments.rendering import answer_labels, questions
+from parcours.privacy.audit import Actor, record
+from parcours.privacy.models import AuditAction
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _raw(request, definition) -> dict:
+    raw = {}
+    for q in definition.answerable:
+        raw[q.name] = (
+            request.POST.getlist(q.name)
+            if q.type == "select_multiple"
+            else request.POST.get(q.name, "")
+        )
+    return raw
+
+
+@require_POST
+def start(request, pk, code):
+    family = visible_family(request, pk)
+    if code not in InstrumentCode.values:
+        raise Http404
+    response = services.start(Actor.from_request(request), family, code)
+    return redirect("instruments:response", family.pk, response.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def response_page(request, pk, response_pk):
+    family = visible_family(request, pk)
+    response = get_object_or_404(
+        family.responses.select_related("version", "author"), pk=response_pk
+    )
+    definition = response.version.definition
+    language = _language()
+    if response.status != ResponseStatus.DRAFT:
+        if request.method == "POST":
+            raise Http404
+        record(Actor.from_request(request), AuditAction.VIEW, response, family_id=family.pk)
+        return render(
+            request,
+            "instruments/response_read.html",
+            {
+                "family": family,
+                "response": response,
+                "rows": answer_labels(definition, services.answers_of(response), language),
+            },
+        )
+    errors = {}
+    if request.method == "POST":
+        raw = _raw(request, definition)
+        actor = Actor.from_request(request)
+        if request.POST.get("action") == "submit":
+            try:
+                services.submit(actor, response, raw, language)
+            except services.ResponseError as error:
+                messages.error(request, str(error))
+                errors = error.errors
+            else:
+                messages.success(request, _("The sheet is submitted."))
+                return redirect(family)
+        else:
+            errors = services.save_draft(actor, response, raw, language)
+        answers = raw
+    else:
+        record(Actor.from_request(request), AuditAction.VIEW, response, family_id=family.pk)
+        answers = services.answers_of(response)
+    context = {
+        "family": family,
+        "response": response,
+        "definition": definition,
+        "questions": questions(definition, answers, errors, language),
+        "facts": _facts(family) if response.instrument == "case_study" else None,
+    }
+    template = (
+        "instruments/_questions.html" if is_htmx(request) else "instruments/response_form.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+def correct(request, pk, response_pk):
+    family = visible_family(request, pk)
+    response = get_object_or_404(family.responses, pk=response_pk)
+    try:
+        draft = services.correct(
+            Actor.from_request(request), response, request.POST.get("reason", "")
+        )
+    except services.ResponseError as error:
+        messages.error(request, str(error))
+        return redirect("instruments:response", family.pk, response.pk)
+    return redirect("instruments:response", family.pk, draft.pk)
+
+
+def _facts(family) -> dict:
+    """What the case holds, beside each phase of a case study."""
+    from django.utils import timezone
+
+    from parcours.casework.panels import contact_counts
+
+    return {
+        "household": family.household,
+        "assessments": family.assessments.select_related("criterion").order_by(
+            "criterion__position"
+        ),
+        "plan": getattr(family, "plan", None),
+        "actions": family.actions.order_by("due_on")[:10],
+        "contacts": [c for c in contact_counts(family, timezone.localdate()) if c["total"]],
+        "reviews": family.reviews.order_by("held_on"),
+        "history": family.status_changes.order_by("at"),
+    }
