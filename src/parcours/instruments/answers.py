@@ -67,6 +67,7 @@ def check(definition: Definition, raw: Answers, language: str, *, complete: bool
                 errors[question.name] = _("This question needs an answer.")
             continue
         if question.constraint and not question.constraint(answers, value):
+            answers.pop(question.name)
             errors[question.name] = question.text_in(question.constraint_messages, language) or _(
                 "This answer is outside what the question allows."
             )

@@ -1,0 +1,57 @@
+"""A case manager fills a baseline and a Client Summary Sheet in French and submits both."""
+
+import pytest
+from playwright.sync_api import expect
+
+from parcours.instruments.models import Response
+from parcours.instruments.services import answers_of
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+from tests.instruments.test_xlsforms import BASELINE
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
+
+
+def test_baseline_and_summary_sheet_in_french(live_server, new_page, make_family):
+    family = make_family("active")
+    page = new_page(locale="fr-BE")
+    sign_in(page, live_server.url, "sara", PASSWORD)
+    page.goto(live_server.url + family.get_absolute_url())
+
+    page.get_by_role("button", name="Nouveau Baseline").click()
+    expect(page.locator("h1")).to_have_text("Baseline")
+    expect(page.get_by_label("Quel est leur bien-être général ?")).to_be_visible()
+    for index, code in enumerate(BASELINE):
+        page.fill(f"#id_{code}", str(index % 11))
+        page.fill(f"#id_{code}_why", "Observé lors des visites")
+    page.fill("#id_b14_detention_risk", "12")  # out of range: refused with the French message
+    page.get_by_role("button", name="Soumettre").click()
+    expect(page.locator("#q-b14_detention_risk .error")).to_have_text("Un score de 0 à 10.")
+    page.fill("#id_b14_detention_risk", "7")
+    page.get_by_role("button", name="Soumettre").click()
+    expect(page.locator(".messages")).to_contain_text("soumise")
+
+    page.get_by_role("button", name="Nouveau Client Summary Sheet").click()
+    expect(page.get_by_role("heading", name="Informations de profil")).to_be_visible()
+    # Prefilled from the case: the referral route is already chosen.
+    expect(page.get_by_label("Depuis la communauté")).to_be_checked()
+    released = page.locator("#q-p12_released")
+    expect(released).to_be_hidden()
+    page.get_by_label("Depuis la détention").check()  # htmx saves and shows what now applies
+    expect(released).to_be_visible()
+    released.get_by_label("Oui").check()
+    page.locator("#q-cm_procedures").get_by_label("Un certain impact").check()
+    page.locator("#q-c1_more_information").get_by_label("Oui").check()
+    page.fill("#id_c1_barriers", "Méfiance envers les avocats")
+    page.get_by_role("button", name="Soumettre").click()
+    expect(page.locator(".messages")).to_contain_text("soumise")
+
+    sheets = {r.instrument: r for r in Response.objects.filter(status="submitted")}
+    assert answers_of(sheets["baseline"])["b14_detention_risk"] == "7"
+    css = answers_of(sheets["client_summary_sheet"])
+    assert css["p11_referral_route"] == "from_detention" and css["p12_released"] == "yes"
+    assert css["cm_procedures"] == "some" and css["c1_barriers"] == "Méfiance envers les avocats"

@@ -1,0 +1,156 @@
+"""Filling sheets: drafts saved as you go, checks, submission, corrections, prefill, access."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from parcours.instruments.models import Answer, Response
+from parcours.instruments.services import answers_of
+
+BASELINE_CODES = [f"b{i:02d}" for i in range(1, 15)]
+
+
+def _baseline(**changes):
+    from tests.instruments.test_xlsforms import BASELINE
+
+    data = {code: "5" for code in BASELINE}
+    data.update({f"{code}_why": "Because" for code in BASELINE})
+    data.update(changes)
+    return data
+
+
+def _start(client, family, code="baseline"):
+    response = client.post(reverse("instruments:start", args=[family.pk, code]))
+    sheet = Response.objects.latest("created_at")
+    assert response.url == reverse("instruments:response", args=[family.pk, sheet.pk])
+    return sheet
+
+
+def _url(sheet):
+    return reverse("instruments:response", args=[sheet.family_id, sheet.pk])
+
+
+def test_a_draft_keeps_good_answers_and_names_the_bad(make_family, case_manager, login):
+    family = make_family("active")
+    client = login(case_manager)
+    sheet = _start(client, family)
+    page = client.post(
+        _url(sheet), _baseline(b01_dropout_risk="11", b02_self_reliance="x"), HTTP_HX_REQUEST="true"
+    )
+    html = page.content.decode()
+    assert "<html" not in html and "A score from 0 to 10." in html
+    assert "Enter a whole number." in html
+    saved = answers_of(sheet)
+    assert "b01_dropout_risk" not in saved and saved["b03_trust_authorities"] == "5"
+    assert Response.objects.get(pk=sheet.pk).status == "draft"
+
+
+def test_submitting_needs_every_required_answer(make_family, case_manager, login):
+    family = make_family("active")
+    client = login(case_manager)
+    sheet = _start(client, family)
+    page = client.post(_url(sheet), {**_baseline(b14_detention_risk=""), "action": "submit"})
+    assert "This question needs an answer." in page.content.decode()
+    assert Response.objects.get(pk=sheet.pk).status == "draft"
+    page = client.post(_url(sheet), {**_baseline(), "action": "submit"})
+    assert page.status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == "submitted" and sheet.submitted_at is not None
+    assert answers_of(sheet)["b14_detention_risk"] == "5"
+
+
+def test_a_submitted_sheet_cannot_change_and_is_corrected_with_a_reason(
+    make_family, case_manager, login
+):
+    family = make_family("active")
+    client = login(case_manager)
+    sheet = _start(client, family)
+    client.post(_url(sheet), {**_baseline(), "action": "submit"})
+    assert client.post(_url(sheet), _baseline(b01_dropout_risk="9")).status_code == 404
+    assert answers_of(sheet)["b01_dropout_risk"] == "5"
+
+    correct = reverse("instruments:correct", args=[family.pk, sheet.pk])
+    client.post(correct, {"reason": " "})
+    assert not Response.objects.filter(supersedes=sheet).exists()
+    client.post(correct, {"reason": "Score typed in the wrong row"})
+    draft = Response.objects.get(supersedes=sheet)
+    assert answers_of(draft)["b01_dropout_risk"] == "5" and draft.version == sheet.version
+    client.post(_url(draft), {**_baseline(b01_dropout_risk="9"), "action": "submit"})
+    sheet.refresh_from_db()
+    draft.refresh_from_db()
+    assert (sheet.status, draft.status) == ("superseded", "submitted")
+    assert answers_of(sheet)["b01_dropout_risk"] == "5"  # the old one is kept as it was
+    assert draft.correction_reason == "Score typed in the wrong row"
+
+
+def test_an_answer_that_does_not_apply_is_dropped(make_family, case_manager, login):
+    family = make_family("active")
+    client = login(case_manager)
+    sheet = _start(client, family, "client_summary_sheet")
+    client.post(_url(sheet), {"p11_referral_route": "self_referral", "p12_released": "yes"})
+    assert "p12_released" not in answers_of(sheet)
+    client.post(_url(sheet), {"p11_referral_route": "from_detention", "p12_released": "yes"})
+    assert answers_of(sheet)["p12_released"] == "yes"
+
+
+def test_the_client_summary_sheet_is_prefilled_from_the_case(make_family, case_manager, login):
+    family = make_family("active")
+    sheet = _start(login(case_manager), family, "client_summary_sheet")
+    answers = answers_of(sheet)
+    assert answers["p01_gender"] == "female" and answers["p03_nationality"] == "IQ"
+    assert answers["p11_referral_route"] == "from_community"
+    assert answers["p15_engagement"] == "in_contact"
+    assert answers["p04_vulnerabilities"] == ["child"]
+    assert int(answers["p09_time_in_project"]) >= 0
+
+
+def test_free_text_answers_are_stored_encrypted(make_family, case_manager, login):
+    family = make_family("active")
+    client = login(case_manager)
+    sheet = _start(client, family)
+    client.post(_url(sheet), _baseline(b01_dropout_risk_why="Fears the Quetzal raid"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text, value FROM instruments_answer")
+        stored = " ".join(str(v) for row in cursor.fetchall() for v in row)
+    assert "Quetzal" not in stored and "v1:" in stored
+    assert answers_of(sheet)["b01_dropout_risk_why"] == "Fears the Quetzal raid"
+    assert Answer.objects.filter(code="b01_dropout_risk", value="5").exists()
+
+
+def test_the_baseline_chart_reads_improvement_upward(make_family, case_manager, login):
+    family = make_family("active")
+    client = login(case_manager)
+    for risk in ("8", "3"):  # dropout risk falls: things improve
+        sheet = _start(client, family)
+        client.post(_url(sheet), {**_baseline(b01_dropout_risk=risk), "action": "submit"})
+    chart = client.get(family.get_absolute_url()).context["baseline_chart"]
+    dropout = chart["rows"][0]
+    assert dropout["reversed"] and len(dropout["points"]) == 2
+    assert dropout["points"][1]["y"] < dropout["points"][0]["y"]  # drawn higher = better
+    hope = chart["rows"][9]
+    assert not hope["reversed"] and hope["points"][0]["y"] == hope["points"][1]["y"]
+
+
+@pytest.mark.parametrize("who", ["colleague", "evaluator", "administrator", "outsider"])
+def test_strangers_get_404_on_sheets(request, who, make_family, case_manager, login):
+    family = make_family("active")
+    sheet = _start(login(case_manager), family)
+    client = login(request.getfixturevalue(who))
+    assert client.get(_url(sheet)).status_code == 404
+    assert client.post(_url(sheet), _baseline()).status_code == 404
+    assert (
+        client.post(reverse("instruments:start", args=[family.pk, "baseline"])).status_code == 404
+    )
+    assert (
+        client.post(
+            reverse("instruments:correct", args=[family.pk, sheet.pk]), {"reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert Response.objects.count() == 1 and not Answer.objects.exists()
+
+
+def test_an_unknown_instrument_is_404(make_family, case_manager, login):
+    family = make_family("active")
+    url = reverse("instruments:start", args=[family.pk, "horoscope"])
+    assert login(case_manager).post(url).status_code == 404
