@@ -13,7 +13,7 @@ BASELINE_CODES = [f"b{i:02d}" for i in range(1, 15)]
 def _baseline(**changes):
     from tests.instruments.test_xlsforms import BASELINE
 
-    data = {code: "5" for code in BASELINE}
+    data = dict.fromkeys(BASELINE, "5")
     data.update({f"{code}_why": "Because" for code in BASELINE})
     data.update(changes)
     return data
