@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install system messages check-messages clean
+.PHONY: run test lint format install system messages check-messages bench clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ system:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Please install: sudo apt-get install $$missing" >&2; exit 1; fi; fi
+
+## Benchmarks, as ratios to a floor measured in the same run (scratch database).
+bench: install
+	$(BIN)/python bench/import_sheets.py 10000
 
 ## Extract and compile the nl/fr/en catalogues after changing user-facing text.
 messages: install

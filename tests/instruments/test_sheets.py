@@ -154,3 +154,29 @@ def test_an_unknown_instrument_is_404(make_family, case_manager, login):
     family = make_family("active")
     url = reverse("instruments:start", args=[family.pk, "horoscope"])
     assert login(case_manager).post(url).status_code == 404
+
+
+def test_free_text_moved_to_another_question_does_not_decrypt(make_family, case_manager, login):
+    from parcours.privacy.crypto import DecryptionError
+
+    family = make_family("active")
+    client = login(case_manager)
+    sheet = _start(client, family)
+    client.post(_url(sheet), _baseline(b01_dropout_risk_why="Secret A", b02_self_reliance_why="B"))
+    stolen = Answer.objects.filter(code="b01_dropout_risk_why").values_list("text", flat=True)[0]
+    Answer.objects.filter(code="b02_self_reliance_why").update(text=stolen)
+    with pytest.raises(DecryptionError):
+        _ = Answer.objects.get(code="b02_self_reliance_why").text
+
+
+def test_the_case_number_question_is_in_each_form_but_never_asked(make_family, case_manager, login):
+    from parcours.instruments.models import FORMS_DIR
+    from parcours.instruments.xlsform import read
+
+    for code in ("baseline", "client_summary_sheet", "case_study"):
+        definition = read((FORMS_DIR / f"{code}.xlsx").read_bytes())
+        assert definition.questions[0].name == "case"
+        assert "case" not in {q.name for q in definition.answerable}
+    family = make_family("active")
+    page = login(case_manager).get(_url(_start(login(case_manager), family)))
+    assert 'name="case"' not in page.content.decode()

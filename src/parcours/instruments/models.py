@@ -108,6 +108,8 @@ class Response(models.Model):
     )
     correction_reason = EncryptedTextField(_("reason for the correction"), blank=True)
     imported = models.BooleanField(default=False)
+    # For imports: a hash of the case and the answers, so a file imported twice adds nothing.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("response")
@@ -122,11 +124,10 @@ class Response(models.Model):
 class Answer(models.Model):
     """One answer: ``value`` holds codes, numbers and dates; ``text`` holds free text."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     code = models.CharField(max_length=80)
     value = models.CharField(max_length=400, blank=True)
-    text = EncryptedTextField(blank=True)
+    text = EncryptedTextField(blank=True, bind_to=("response_id", "code"))
 
     class Meta:
         constraints = [

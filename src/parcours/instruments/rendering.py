@@ -7,7 +7,7 @@ from parcours.instruments.xlsform import Definition
 def questions(definition: Definition, answers, errors, language: str) -> list[dict]:
     relevant = relevant_names(definition, answers)
     rows, group = [], None
-    for q in definition.questions:
+    for q in definition.shown:
         value = answers.get(q.name, [] if q.type == "select_multiple" else "")
         chosen = set(value if isinstance(value, list) else [value])
         heading = None

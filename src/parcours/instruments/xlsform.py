@@ -7,6 +7,7 @@ Supported: the types ``integer``, ``decimal``, ``text``, ``date``, ``note``,
 its sheet and row, so an instrument never half-works.
 """
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from openpyxl import load_workbook
 
 from parcours.instruments.expressions import Expression, ExpressionError
 
+# The case number: part of each XLSForm so that ODK and KoboToolbox exports carry it, filled
+# in by Parcours itself and never stored as an answer.
+CASE_FIELD = "case"
 QUESTION_TYPES = {"integer", "decimal", "text", "date", "note"}
 SELECTS = {"select_one", "select_multiple"}
 KNOWN_COLUMNS = {
@@ -75,12 +79,24 @@ class Definition:
     def question(self, name: str) -> Question:
         return next(q for q in self.questions if q.name == name)
 
-    @property
+    @functools.cached_property
     def answerable(self) -> list[Question]:
-        return [q for q in self.questions if q.type != "note"]
+        return [q for q in self.questions if q.type != "note" and q.name != CASE_FIELD]
+
+    @functools.cached_property
+    def shown(self) -> list[Question]:
+        return [q for q in self.questions if q.name != CASE_FIELD]
+
+    @functools.cached_property
+    def multiple(self) -> set[str]:
+        return {q.name for q in self.answerable if q.type == "select_multiple"}
 
     def choice_codes(self, question: Question) -> list[str]:
-        return [code for code, _labels in self.choices.get(question.list_name, [])]
+        return self._codes.get(question.list_name, [])
+
+    @functools.cached_property
+    def _codes(self) -> dict[str, list[str]]:
+        return {name: [code for code, _l in items] for name, items in self.choices.items()}
 
     def choice_label(self, question: Question, code: str, language: str) -> str:
         for choice, labels in self.choices.get(question.list_name, []):

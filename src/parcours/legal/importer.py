@@ -4,14 +4,13 @@ Columns: date, precision, type, person, description. The import is all or nothin
 cell is reported with its row and column, and nothing is written unless every row is good.
 """
 
-import csv
 import datetime
-import io
 
 from django.utils.translation import gettext as _
 
 from parcours.legal.choices import EventKind, Precision
 from parcours.privacy.crypto import normalise
+from parcours.spreadsheets import SpreadsheetError, read_table
 
 COLUMNS = ["date", "precision", "type", "person", "description"]
 MAX_ERRORS = 50
@@ -26,27 +25,18 @@ class HistoryImportError(Exception):
 
 def read_rows(upload) -> list[dict]:
     """Rows as dicts keyed by the lower-case header; numbered from 2 like a spreadsheet."""
-    name = upload.name.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(upload, read_only=True, data_only=True).active
-        values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
-        text = upload.read().decode("utf-8-sig")
-        values = list(csv.reader(io.StringIO(text)))
-    else:
-        raise HistoryImportError([_("Upload a .csv or .xlsx file.")])
-    if not values:
-        raise HistoryImportError([_("The file is empty.")])
-    header = [str(h or "").strip().lower() for h in values[0]]
+    try:
+        header, values = read_table(upload.name, upload.read())
+    except SpreadsheetError as error:
+        raise HistoryImportError([str(error)]) from None
+    header = [h.lower() for h in header]
     missing = [c for c in ("date", "type") if c not in header]
     unknown = [h for h in header if h and h not in COLUMNS]
     if missing or unknown:
         errors = [_("Missing column: %(c)s") % {"c": c} for c in missing]
         errors += [_("Unknown column: %(c)s") % {"c": c} for c in unknown]
         raise HistoryImportError(errors)
-    rows = [dict(zip(header, row, strict=False)) for row in values[1:]]
+    rows = [dict(zip(header, row, strict=False)) for row in values]
     if len(rows) > MAX_ROWS:
         raise HistoryImportError([_("At most %(n)s rows at once.") % {"n": MAX_ROWS}])
     return rows

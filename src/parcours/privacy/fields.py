@@ -47,10 +47,17 @@ class EncryptedTextField(models.TextField):
 
     descriptor_class = _DecryptingAttribute
 
+    def __init__(self, *args, bind_to: tuple[str, ...] = (), **kwargs):
+        # The row identity bound into each ciphertext: the primary key, or columns that are
+        # unique together and known before the insert (so rows can be bulk-inserted).
+        self.bind_to = tuple(bind_to)
+        super().__init__(*args, **kwargs)
+
     def aad(self, instance) -> bytes:
-        if instance.pk is None:
+        row = ":".join(str(getattr(instance, f)) for f in self.bind_to) or instance.pk
+        if row is None or row == "":
             raise ValueError(f"{instance._meta.label} needs a primary key before encryption")
-        return associated_data(instance._meta.db_table, self.column, instance.pk)
+        return associated_data(instance._meta.db_table, self.column, row)
 
     # Python value <-> plaintext string; subclasses store other types.
     def to_plaintext(self, value) -> str:
@@ -91,6 +98,8 @@ class EncryptedTextField(models.TextField):
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
+        if self.bind_to:
+            kwargs["bind_to"] = self.bind_to
         return name, f"parcours.privacy.fields.{type(self).__name__}", args, kwargs
 
 

@@ -1,0 +1,124 @@
+"""Benchmark: importing Client Summary Sheets from a CSV file (parcours import-responses).
+
+Builds a scratch database (SQLite under a temporary folder, or DATABASE_URL), N families with
+case numbers, and a CSV of N rows answering every coded question. Prints the import's rows per
+second, and the same figure for a floor measured in the same run: the raw bulk insert of the
+same answer rows, with nothing checked. Run: make bench  (or python bench/import_sheets.py N)
+"""
+
+import csv
+import io
+import os
+import sys
+import tempfile
+import time
+import uuid
+
+
+def main(rows: int) -> None:
+    home = tempfile.mkdtemp(prefix="parcours-bench-")
+    os.environ.setdefault("PARCOURS_HOME", home)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from parcours.accounts.models import Role
+    from parcours.accounts.services import create_user
+    from parcours.cases.models import Family
+    from parcours.instruments.models import InstrumentVersion, Response
+    from parcours.instruments.transfer import import_responses, insert_many
+    from parcours.privacy.audit import Actor
+    from parcours.projects.services import create_project
+
+    project = create_project(
+        organisation_name="Bench", slug=f"bench-{uuid.uuid4().hex[:6]}", name="Bench"
+    )
+    user = create_user(
+        username=f"bench-{uuid.uuid4().hex[:6]}",
+        password="x" * 16,
+        project=project,
+        role=Role.COORDINATOR,
+    )
+    Family.objects.bulk_create(
+        Family(
+            project=project,
+            case_number=f"B-{i:06d}",
+            status="active",
+            referred_on="2025-01-01",
+            referral_route="other",
+        )
+        for i in range(rows)
+    )
+    definition = InstrumentVersion.objects.active("client_summary_sheet").definition
+    coded = [q for q in definition.answerable if q.type == "select_one"]
+    header = ["case", *(q.name for q in coded), "p02_age"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for i in range(rows):
+        writer.writerow(
+            [
+                f"B-{i:06d}",
+                *(definition.choice_codes(q)[i % len(definition.choice_codes(q))] for q in coded),
+                20 + i % 50,
+            ]
+        )
+    data = out.getvalue().encode()
+
+    started = time.perf_counter()
+    result = import_responses(Actor(user), "client_summary_sheet", project, "bench.csv", data)
+    took = time.perf_counter() - started
+    if result.created != rows:
+        raise SystemExit(f"expected {rows} sheets, imported {result.created}")
+
+    # The floor: the same responses and answer rows written with hand-written executemany
+    # inserts, nothing read, checked, hashed or audited.
+    from django.db import connection, transaction
+
+    version = InstrumentVersion.objects.active("client_summary_sheet")
+    families = list(Family.objects.filter(project=project).values_list("pk", flat=True))
+    prep = Response._meta.get_field("id").get_db_prep_value
+    family_prep = Response._meta.get_field("family").get_db_prep_value
+    now = django.utils.timezone.now()
+    started = time.perf_counter()
+    ids = [prep(uuid.uuid4(), connection) for _ in families]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO instruments_response (id, family_id, version_id, instrument, status,"
+            " author_id, created_at, updated_at, submitted_at, correction_reason, imported,"
+            " fingerprint) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, '')",
+            [
+                (
+                    i,
+                    family_prep(f, connection),
+                    version.pk,
+                    "client_summary_sheet",
+                    "submitted",
+                    user.pk,
+                    now,
+                    now,
+                    now,
+                    True,
+                )
+                for i, f in zip(ids, families, strict=True)
+            ],
+        )
+        insert_many(
+            "instruments_answer",
+            ["response_id", "code", "value", "text"],
+            [(i, code, "x", "") for i in ids for code in header[1:]],
+        )
+    floor = time.perf_counter() - started
+
+    engine = django.db.connection.vendor
+    print(f"import-responses, {rows} rows x {len(header) - 1} answers on {engine}:")
+    print(f"  import : {rows / took:10.0f} rows/s  ({took:.2f} s)   target >= 2000 rows/s")
+    print(f"  floor  : {rows / floor:10.0f} rows/s  ({floor:.2f} s)   hand-written inserts only")
+    print(f"  ratio  : {took / floor:10.2f} x the floor")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
