@@ -269,7 +269,7 @@ def test_import_arguments_are_checked(project, args, message):
 
 
 def test_export_needs_a_csv_or_xlsx_name(project):
-    with pytest.raises(CommandError, match="must end in .csv or .xlsx"):
+    with pytest.raises(CommandError, match=r"must end in \.csv or \.xlsx"):
         call_command(
             "export_responses", "--instrument", "baseline", "--project", "pt", "-o", "out.pdf"
         )
