@@ -180,3 +180,28 @@ def test_the_case_number_question_is_in_each_form_but_never_asked(make_family, c
     family = make_family("active")
     page = login(case_manager).get(_url(_start(login(case_manager), family)))
     assert 'name="case"' not in page.content.decode()
+
+
+def test_sheets_fall_due_at_admission_yearly_and_at_closure(
+    clock, make_family, case_manager, login
+):
+    import datetime
+
+    from parcours.cases.models import Family
+    from parcours.casework.due import due_items
+
+    active = make_family("active")  # admitted 1 February 2026
+    closed = make_family("closed")  # closed 1 May 2026
+    today = datetime.date(2026, 6, 15)
+    items = {(i.family.pk, i.label, i.on) for i in due_items(Family.objects.all(), today)}
+    assert (active.pk, "baseline due", datetime.date(2026, 2, 1)) in items
+    assert (closed.pk, "Client Summary Sheet due (closure)", datetime.date(2026, 5, 1)) in items
+    soon = {
+        (i.family.pk, i.label) for i in due_items(Family.objects.all(), datetime.date(2027, 1, 28))
+    }
+    assert (active.pk, "Client Summary Sheet due") in soon  # a year after admission
+    client = login(case_manager)
+    sheet = _start(client, active)
+    client.post(_url(sheet), {**_baseline(), "action": "submit"})
+    items = {(i.family.pk, i.label) for i in due_items(Family.objects.all(), today)}
+    assert (active.pk, "baseline due") not in items

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InstrumentsConfig(AppConfig):
     name = "parcours.instruments"
     verbose_name = _("Instruments")
+
+    def ready(self):
+        from parcours.casework.due import COLLECTORS
+        from parcours.instruments.due import sheets
+
+        if sheets not in COLLECTORS:
+            COLLECTORS.append(sheets)

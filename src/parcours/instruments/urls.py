@@ -5,6 +5,8 @@ from parcours.instruments import views
 app_name = "instruments"
 
 urlpatterns = [
+    path("instruments/", views.versions_page, name="versions"),
+    path("instruments/versions/<int:version_pk>/", views.version_page, name="version"),
     path("cases/<uuid:pk>/instruments/<slug:code>/new/", views.start, name="start"),
     path("cases/<uuid:pk>/sheets/<uuid:response_pk>/", views.response_page, name="response"),
     path("cases/<uuid:pk>/sheets/<uuid:response_pk>/correct/", views.correct, name="correct"),

@@ -123,3 +123,67 @@ def _facts(family) -> dict:
         "reviews": family.reviews.order_by("held_on"),
         "history": family.status_changes.order_by("at"),
     }
+
+
+def _coordinator(request):
+    from parcours.accounts.models import Role
+
+    if not request.user.has_role(Role.COORDINATOR):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def versions_page(request):
+    """Instruments and their versions; a coordinator uploads a new version here."""
+    from parcours.instruments.models import InstrumentVersion
+    from parcours.instruments.versions import VersionError, upload
+
+    _coordinator(request)
+    problems = []
+    if request.method == "POST":
+        code, file = request.POST.get("instrument"), request.FILES.get("file")
+        if code not in InstrumentCode.values or file is None:
+            problems = [_("Choose the instrument and the XLSX file.")]
+        else:
+            try:
+                version = upload(Actor.from_request(request), code, file.read())
+            except VersionError as error:
+                problems = error.problems
+            else:
+                return redirect("instruments:version", version.pk)
+    for code in InstrumentCode.values:
+        InstrumentVersion.objects.active(code)
+    versions = InstrumentVersion.objects.order_by("instrument", "-created_at")
+    return render(
+        request,
+        "instruments/versions.html",
+        {
+            "versions": versions,
+            "codes": InstrumentCode.choices,
+            "problems": problems,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def version_page(request, version_pk):
+    """A new version compared with the one in use; activated on request."""
+    from parcours.instruments.models import InstrumentVersion
+    from parcours.instruments.versions import activate, compare
+
+    _coordinator(request)
+    version = get_object_or_404(InstrumentVersion, pk=version_pk)
+    if request.method == "POST" and not version.active:
+        activate(Actor.from_request(request), version)
+        messages.success(request, _("Version %(v)s is now in use.") % {"v": version.version})
+        return redirect("instruments:versions")
+    current = InstrumentVersion.objects.active(version.instrument)
+    return render(
+        request,
+        "instruments/version.html",
+        {
+            "version": version,
+            "current": current,
+            "diff": compare(current.definition, version.definition, _language()),
+        },
+    )
