@@ -1,0 +1,242 @@
+"""Families from a spreadsheet, for teams moving from Excel: one row per person, rows with the
+same case number form one family, which becomes active on its admission date.
+
+Required columns: case, role, given_name, family_name, admitted_on. Optional: birth_date
+(YYYY-MM-DD or YYYY), sex, nationality (ISO alpha-2, stateless, unknown), arrival_date,
+status_at_entry, case_manager (username), referred_on, referral_route, languages,
+interpreter_needed (yes/no). All or nothing; a case already in the project is left as it is.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_countries import countries
+
+from parcours.accounts.models import Role, User
+from parcours.cases.choices import (
+    STATELESS,
+    UNKNOWN,
+    FamilyStatus,
+    PersonRole,
+    ReferralRoute,
+    Sex,
+    StatusAtEntry,
+)
+from parcours.cases.models import CaseNumberCounter, Family, Person, StatusChange
+from parcours.cases.services import save_person
+from parcours.privacy.audit import Actor, record
+from parcours.privacy.fields import PartialDate
+from parcours.privacy.models import AuditAction
+from parcours.spreadsheets import read_table
+
+REQUIRED = ["case", "role", "given_name", "family_name", "admitted_on"]
+OPTIONAL = [
+    "birth_date",
+    "sex",
+    "nationality",
+    "arrival_date",
+    "status_at_entry",
+    "case_manager",
+    "referred_on",
+    "referral_route",
+    "languages",
+    "interpreter_needed",
+]
+FAMILY_FIELDS = [
+    "admitted_on",
+    "status_at_entry",
+    "case_manager",
+    "referred_on",
+    "referral_route",
+    "languages",
+    "interpreter_needed",
+]
+MAX_ERRORS = 50
+
+
+class CaseImportError(Exception):
+    def __init__(self, errors):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)
+
+
+def validate(project, name: str, data: bytes) -> dict[str, dict]:
+    """{case: {"family": {...}, "people": [{...}]}} or CaseImportError naming every bad cell."""
+    header, rows = read_table(name, data)
+    header = [h.lower() for h in header]
+    errors = [f"missing column: {c}" for c in REQUIRED if c not in header]
+    errors += [f"unknown column: {c}" for c in header if c and c not in REQUIRED + OPTIONAL]
+    if errors:
+        raise CaseImportError(errors)
+    managers = {
+        u.username: u
+        for u in User.objects.filter(
+            memberships__project=project, memberships__role=Role.CASE_MANAGER, is_active=True
+        )
+    }
+    nationalities = {*dict(countries), STATELESS, UNKNOWN}
+    today = datetime.date.today()  # noqa: DTZ011 - a calendar day
+    cases: dict[str, dict] = {}
+    for number, row in enumerate(rows, start=2):
+        cells = {h: _text(v) for h, v in zip(header, row, strict=False) if h}
+        if not any(cells.values()):
+            continue
+
+        def bad(column, why, cells=cells, number=number):
+            errors.append(f"row {number}, column {column}, {cells.get(column, '')!r}: {why}")
+
+        for column in REQUIRED:
+            if not cells.get(column):
+                bad(column, "required")
+        person, family = {}, {}
+        if cells.get("role") and cells["role"] not in PersonRole.values:
+            bad("role", f"one of {', '.join(PersonRole.values)}")
+        if cells.get("birth_date"):
+            try:
+                birth = PartialDate.parse(cells["birth_date"])
+                if birth.year > today.year:
+                    bad("birth_date", "in the future")
+                person["birth_date"] = birth
+            except ValidationError:
+                bad("birth_date", "YYYY-MM-DD or YYYY")
+        if cells.get("sex") and cells["sex"] not in Sex.values:
+            bad("sex", f"one of {', '.join(Sex.values)}")
+        if cells.get("nationality") and cells["nationality"] not in nationalities:
+            bad("nationality", "an ISO 3166 alpha-2 code, stateless or unknown")
+        for column in ("arrival_date", "admitted_on", "referred_on"):
+            if cells.get(column):
+                try:
+                    day = _date(cells[column])
+                    if day > today:
+                        bad(column, "in the future")
+                    (family if column != "arrival_date" else person)[column] = day
+                except ValueError:
+                    bad(column, "a date YYYY-MM-DD")
+        if cells.get("status_at_entry") and cells["status_at_entry"] not in StatusAtEntry.values:
+            bad("status_at_entry", f"one of {', '.join(StatusAtEntry.values)}")
+        if cells.get("referral_route") and cells["referral_route"] not in ReferralRoute.values:
+            bad("referral_route", f"one of {', '.join(ReferralRoute.values)}")
+        if cells.get("case_manager") and cells["case_manager"] not in managers:
+            bad("case_manager", f"not a case manager of {project.slug}")
+        if cells.get("interpreter_needed", "").lower() not in (
+            "",
+            "yes",
+            "no",
+            "true",
+            "false",
+            "1",
+            "0",
+        ):
+            bad("interpreter_needed", "yes or no")
+        case = cells.get("case", "")
+        entry = cases.setdefault(case, {"family": {}, "people": [], "row": number})
+        for column in FAMILY_FIELDS:
+            value = cells.get(column, "")
+            if not value:
+                continue
+            known = entry["family"].get(column)
+            if known is not None and known != value:
+                bad(column, f"differs from row {entry['row']} of the same case ({known!r})")
+            entry["family"][column] = value
+        entry["people"].append({**cells, **person})
+        if len(errors) >= MAX_ERRORS:
+            errors.append("… and possibly more; correct these first")
+            break
+    for entry in cases.values():
+        admitted = entry["family"].get("admitted_on")
+        referred = entry["family"].get("referred_on")
+        if admitted and referred and referred > admitted:
+            errors.append(
+                f"row {entry['row']}, column referred_on, {referred!r}: after admitted_on"
+            )
+    if errors:
+        raise CaseImportError(errors)
+    if not cases:
+        raise CaseImportError(["the file has no rows"])
+    return cases
+
+
+@transaction.atomic
+def import_cases(actor: Actor, project, name: str, data: bytes) -> tuple[int, int]:
+    """(families created, families already there)."""
+    cases = validate(project, name, data)
+    existing = set(
+        Family.objects.filter(project=project, case_number__in=cases).values_list(
+            "case_number", flat=True
+        )
+    )
+    managers = {u.username: u for u in User.objects.filter(memberships__project=project)}
+    created = 0
+    for case, entry in cases.items():
+        if case in existing:
+            continue
+        f = entry["family"]
+        admitted = _date(f["admitted_on"])
+        family = Family.objects.create(
+            project=project,
+            case_number=case,
+            status=FamilyStatus.ACTIVE,
+            referred_on=_date(f["referred_on"]) if f.get("referred_on") else admitted,
+            referral_route=f.get("referral_route") or ReferralRoute.OTHER,
+            admitted_on=admitted,
+            status_at_entry=f.get("status_at_entry", ""),
+            languages=f.get("languages", ""),
+            interpreter_needed=f.get("interpreter_needed", "").lower() in ("yes", "true", "1"),
+        )
+        if f.get("case_manager"):
+            family.case_managers.add(managers[f["case_manager"]])
+        StatusChange.objects.create(
+            family=family,
+            to_status=FamilyStatus.ACTIVE,
+            transition="import",
+            by=actor.user,
+            reason="Imported from a spreadsheet",
+        )
+        record(actor, AuditAction.CREATE, family)
+        for person in entry["people"]:
+            save_person(
+                actor,
+                Person(
+                    family=family,
+                    role=person["role"],
+                    given_name=person["given_name"],
+                    family_name=person["family_name"],
+                    birth_date=person.get("birth_date") or None,
+                    sex=person.get("sex") or Sex.UNKNOWN,
+                    nationality=person.get("nationality", ""),
+                    arrival_date=person.get("arrival_date") or None,
+                ),
+            )
+        _advance_counter(project, case)
+        created += 1
+    return created, len(existing)
+
+
+def _advance_counter(project, case: str) -> None:
+    """An imported PREFIX-YEAR-NNN moves the project's counter, so new numbers never collide."""
+    match = re.fullmatch(rf"{re.escape(project.case_number_prefix)}-(\d{{4}})-(\d+)", case)
+    if match:
+        counter, _new = CaseNumberCounter.objects.select_for_update().get_or_create(
+            project=project, year=int(match.group(1))
+        )
+        if counter.last < int(match.group(2)):
+            counter.last = int(match.group(2))
+            counter.save(update_fields=["last"])

@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.accounts.models import Role, User
+from parcours.cases.importing import CaseImportError, import_cases
+from parcours.privacy.audit import Actor
+from parcours.projects.models import Project
+from parcours.spreadsheets import SpreadsheetError
+
+
+class Command(BaseCommand):
+    help = (
+        "Create families from a CSV or XLSX file, one row per person (see docs/operators.md "
+        "for the columns). All or nothing; a case number already in the project is left as it "
+        "is, so the same file can be imported twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--project", required=True)
+        parser.add_argument("--as-user", default="", help="recorded as the author (username)")
+        parser.add_argument("file")
+
+    def handle(self, *args, project, file, as_user, **options):
+        try:
+            project_obj = Project.objects.get(slug=project)
+        except Project.DoesNotExist:
+            raise CommandError(f"--project {project!r}: no project with this slug") from None
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        people = User.objects.filter(
+            memberships__project=project_obj, memberships__role=Role.COORDINATOR
+        )
+        if as_user:
+            people = User.objects.filter(username=as_user, memberships__project=project_obj)
+        user = people.order_by("pk").first()
+        if user is None:
+            raise CommandError(
+                f"--as-user {as_user!r}: not a member of {project}"
+                if as_user
+                else f"--project {project}: no coordinator; use --as-user"
+            )
+        try:
+            created, kept = import_cases(Actor(user), project_obj, path.name, path.read_bytes())
+        except (CaseImportError, SpreadsheetError) as error:
+            errors = getattr(error, "errors", [str(error)])
+            raise CommandError("nothing was imported:\n  " + "\n  ".join(errors)) from None
+        self.stdout.write(
+            f"Created {created} famil{'y' if created == 1 else 'ies'}; "
+            f"{kept} already there, unchanged."
+        )
