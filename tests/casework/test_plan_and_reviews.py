@@ -120,3 +120,20 @@ def test_a_review_with_a_bad_date_is_refused(make_family, case_manager, login, h
     )
     assert message in " ".join(response.context["form"].errors["held_on"])
     assert not Review.objects.exists()
+
+
+def test_a_review_links_the_baseline_scored_again(make_family, case_manager, login):
+    from parcours.instruments.models import Response
+
+    family, other = make_family("active"), make_family("active")
+    client = login(case_manager)
+    for f in (family, other):
+        client.post(reverse("instruments:start", args=[f.pk, "baseline"]))
+    mine = Response.objects.get(family=family)
+    theirs = Response.objects.get(family=other)
+    Response.objects.update(status="submitted", submitted_at="2026-03-01T10:00:00Z")
+    url = reverse("casework:review_create", args=[family.pk])
+    response = client.post(url, {"held_on": "2026-04-01", "progress": "ok", "baseline": theirs.pk})
+    assert "baseline" in response.context["form"].errors  # not this family's
+    client.post(url, {"held_on": "2026-04-01", "progress": "ok", "baseline": mine.pk})
+    assert Review.objects.get().baseline == mine

@@ -96,12 +96,17 @@ class ActionForm(_FamilyMembersMixin, forms.ModelForm):
 class ReviewForm(forms.ModelForm):
     class Meta:
         model = Review
-        fields = ["held_on", "progress", "plan_changes"]
+        fields = ["held_on", "progress", "plan_changes", "baseline"]
         widgets = {"held_on": DATE, "progress": _TEXT, "plan_changes": _TEXT}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = today
+        # The baseline scored again for this review: one of this family's submitted ones.
+        self.fields["baseline"].queryset = family.responses.filter(
+            instrument="baseline", status="submitted"
+        ).order_by("-submitted_at")
+        self.fields["baseline"].label_from_instance = lambda r: r.submitted_at.strftime("%Y-%m-%d")
 
     def clean(self):
         data = super().clean()

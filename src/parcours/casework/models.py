@@ -124,6 +124,14 @@ class Review(models.Model):
     held_on = models.DateField(_("held on"))
     progress = EncryptedTextField(_("progress"))
     plan_changes = EncryptedTextField(_("changes to the plan"), blank=True)
+    baseline = models.ForeignKey(
+        "instruments.Response",
+        verbose_name=_("baseline scored again"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

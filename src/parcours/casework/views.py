@@ -155,7 +155,7 @@ def action_done(request, pk, action_pk):
 @require_http_methods(["GET", "POST"])
 def review_create(request, pk):
     family = visible_family(request, pk)
-    form = ReviewForm(posted(request))
+    form = ReviewForm(posted(request), family=family)
     if _submitted(
         request,
         form,
