@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "parcours.casework",
     "parcours.legal",
     "parcours.instruments",
+    "parcours.reports",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,8 @@ if PRODUCTION:
 # Only these proxies are believed about the client address written to the audit trail.
 PARCOURS_TRUSTED_PROXIES = env_list("PARCOURS_TRUSTED_PROXIES")
 PARCOURS_CASE_LIST_PAGE_SIZE = 50
+# In outputs for outside the organisation, counts below this show as "<k".
+PARCOURS_SMALL_CELL = env_int("PARCOURS_SMALL_CELL", 5, minimum=1)
 
 LOGGING = {
     "version": 1,

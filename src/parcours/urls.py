@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("parcours.casework.urls")),
     path("", include("parcours.legal.urls")),
     path("", include("parcours.instruments.urls")),
+    path("", include("parcours.reports.urls")),
 ]

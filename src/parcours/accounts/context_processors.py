@@ -9,4 +9,5 @@ def roles(request):
     return {
         "is_case_manager": user.has_role(Role.CASE_MANAGER),
         "is_coordinator": user.has_role(Role.COORDINATOR),
+        "may_report": user.has_role(Role.COORDINATOR) or user.has_role(Role.EVALUATOR),
     }

@@ -1,0 +1,204 @@
+"""Five outputs from one computed report: JSON (the contract), CSV, XLSX, HTML and PDF.
+
+For outputs marked for outside the organisation, counts below the small-cell threshold show as
+"<k" and free text is left out.
+"""
+
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from parcours.reports.cohort import CLUSTERS, SCALES, display_percent
+
+
+def masked(report: dict, k: int) -> dict:
+    """A copy for outside readers: small counts as "<k", no free text."""
+
+    def mask(value):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and 0 < value < k:
+            return f"<{k}"
+        if isinstance(value, dict):
+            return {key: mask(v) for key, v in value.items()}
+        return value
+
+    copy = {
+        key: (mask(value) if key not in ("questions", "clusters") else value)
+        for key, value in report.items()
+        if key != "barriers"
+    }
+    copy["questions"] = {
+        code: {**table, "counts": mask(table["counts"])}
+        for code, table in report["questions"].items()
+    }
+    return copy
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, indent=2, sort_keys=True, default=str)
+
+
+def table_rows(report: dict):
+    """The question tables as (section, question, choice, count, percent) rows."""
+    for cluster, codes in CLUSTERS.items():
+        for code in codes:
+            table = report["questions"].get(code)
+            if not table:
+                continue
+            for choice in [*SCALES[table["scale"]], "no_answer"]:
+                yield (
+                    cluster,
+                    code,
+                    choice,
+                    table["counts"][choice],
+                    table["percent"][choice],
+                )
+            if "positive_percent" in table:
+                yield (cluster, code, "positive", "", table["positive_percent"])
+
+
+def _flat(prefix: str, value):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _flat(f"{prefix}.{key}" if prefix else str(key), inner)
+    else:
+        yield prefix, value
+
+
+def to_csv(report: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "question", "choice", "count", "percent"])
+    writer.writerows(table_rows(report))
+    for section in ("funnel", "profile", "engagement", "outcomes", "baseline_change", "coverage"):
+        for key, value in _flat("", report.get(section, {})):
+            writer.writerow([section, key, "", value, ""])
+    return out.getvalue()
+
+
+def to_xlsx(report: dict) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "summary"
+    summary.append(["sheets", report["n_sheets"]])
+    summary.append(["families", report["families"]])
+    questions = book.create_sheet("questions")
+    questions.append(["section", "question", "choice", "count", "percent"])
+    for row in table_rows(report):
+        questions.append(list(row))
+    for section in ("funnel", "profile", "engagement", "outcomes", "baseline_change", "coverage"):
+        sheet = book.create_sheet(section)
+        sheet.append(["key", "value"])
+        for key, value in _flat("", report.get(section, {})):
+            sheet.append([key, value])
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def context(report: dict, title: str, language: str) -> dict:
+    """What the HTML page and the PDF show: the seed's tables, with display percentages."""
+    from parcours.instruments.models import InstrumentVersion
+
+    definition = InstrumentVersion.objects.active("client_summary_sheet").definition
+    sections = []
+    for cluster, codes in CLUSTERS.items():
+        impact, quick = [], []
+        for code in codes:
+            table = report["questions"].get(code)
+            if not table:
+                continue
+            question = definition.question(code)
+            choices = [*SCALES[table["scale"]], "no_answer"]
+            row = {
+                "code": code,
+                "label": question.label(language),
+                "counts": [table["counts"][c] for c in choices],
+                "percent": [
+                    display_percent(table["percent"][c])
+                    if isinstance(table["percent"][c], float)
+                    else table["percent"][c]
+                    for c in choices
+                ],
+                "positive": display_percent(table["positive_percent"])
+                if "positive_percent" in table
+                else None,
+                "bar": _bar(table),
+            }
+            (impact if table["scale"] == "impact" else quick).append(row)
+        heading = definition.groups.get(cluster, {})
+        sections.append(
+            {
+                "cluster": cluster,
+                "title": heading.get(language) or heading.get("en") or cluster,
+                "impact": impact,
+                "quick": quick,
+                "barriers": report.get("barriers", {}).get(cluster),
+            }
+        )
+    impact_choices = [
+        definition.choice_label(definition.question("cm_trust"), c, language)
+        for c in SCALES["impact"]
+    ]
+    ynd_choices = [
+        definition.choice_label(definition.question("c3_housing"), c, language)
+        for c in SCALES["ynd"]
+    ]
+    return {
+        "report": report,
+        "title": title,
+        "sections": sections,
+        "impact_choices": [*impact_choices, _("no answer")],
+        "ynd_choices": [*ynd_choices, _("no answer")],
+    }
+
+
+COLOURS = {
+    "negative": "#b3261e",
+    "none": "#9aa3ad",
+    "limited": "#d7c37a",
+    "some": "#6fa37a",
+    "huge": "#2f6f3e",
+    "dont_know": "#d5d9de",
+    "yes": "#2f6f3e",
+    "no": "#b3261e",
+    "no_answer": "#eceef1",
+}
+
+
+def _bar(table) -> list[dict]:
+    """A stacked bar of one question, as (x, width, colour, label) in a 0-300 box."""
+    segments, x = [], 0.0
+    for choice in [*SCALES[table["scale"]], "no_answer"]:
+        width = 3 * table["percent"][choice] if isinstance(table["percent"][choice], float) else 0
+        if width:
+            segments.append(
+                {
+                    "x": round(x, 1),
+                    "width": round(width, 1),
+                    "colour": COLOURS[choice],
+                    "choice": choice,
+                }
+            )
+            x += width
+    return segments
+
+
+def to_html(report: dict, title: str, language: str) -> str:
+    return render_to_string("reports/report_document.html", context(report, title, language))
+
+
+def to_pdf(report: dict, title: str, language: str) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "reports/report_document.html", {**context(report, title, language), "pdf": True}
+    )
+    return HTML(string=html, base_url=str(settings.PACKAGE_DIR)).write_pdf()

@@ -1,0 +1,163 @@
+"""The report's five outputs from one result, who may read it, and bad input."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from parcours.instruments.transfer import import_responses
+from parcours.privacy.audit import Actor
+from parcours.privacy.models import AuditEvent
+from tests.reports.test_seed_tables import seed_csv
+
+
+@pytest.fixture
+def twelve(make_family, coordinator, project):
+    families = [make_family("active") for _ in range(12)]
+    import_responses(
+        Actor(coordinator),
+        "client_summary_sheet",
+        project,
+        "seed.csv",
+        seed_csv([f.case_number for f in families]).encode(),
+    )
+    return families
+
+
+def _get(client, **params):
+    return client.get(reverse("reports:cohort"), {"projects": [1], **params})
+
+
+def test_the_pdf_opens_and_holds_the_tables(twelve, coordinator, login, project):
+    response = login(coordinator).get(
+        reverse("reports:cohort"), {"projects": [project.pk], "format": "pdf"}
+    )
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 2 and "Cohort report" in text
+    assert "Positive" in text and "75%" in text and "42%" in text and "83%" in text
+    assert AuditEvent.objects.filter(action="export", object_type="projects.project").exists()
+
+
+def test_the_xlsx_agrees_with_the_json(twelve, coordinator, login, project):
+    client = login(coordinator)
+    data = json.loads(
+        client.get(reverse("reports:cohort"), {"projects": [project.pk], "format": "json"}).content
+    )
+    book = load_workbook(
+        io.BytesIO(
+            client.get(
+                reverse("reports:cohort"), {"projects": [project.pk], "format": "xlsx"}
+            ).content
+        )
+    )
+    rows = list(book["questions"].iter_rows(min_row=2, values_only=True))
+    for _section, code, choice, count, percent in rows:
+        if choice == "positive":
+            assert percent == pytest.approx(data["questions"][code]["positive_percent"])
+            continue
+        assert count == data["questions"][code]["counts"][choice]
+        assert isinstance(count, int)  # numbers stored as numbers
+        assert percent == pytest.approx(data["questions"][code]["percent"][choice])
+    assert data["n_sheets"] == 12 and set(data) >= {
+        "n_sheets",
+        "families",
+        "questions",
+        "funnel",
+        "profile",
+        "engagement",
+        "outcomes",
+        "baseline_change",
+    }
+
+
+def test_csv_and_html_come_from_the_same_result(twelve, coordinator, login, project):
+    client = login(coordinator)
+    csv_text = client.get(
+        reverse("reports:cohort"), {"projects": [project.pk], "format": "csv"}
+    ).content.decode()
+    assert "cluster3,c3_housing,no,11," in csv_text
+    page = client.get(reverse("reports:cohort"), {"projects": [project.pk]}).content.decode()
+    assert "Has their housing situation improved?" in page and "92%" in page
+
+
+def test_an_evaluator_reads_the_report_without_names_or_free_text(
+    twelve, evaluator, login, project, coordinator
+):
+    client = login(evaluator)
+    page = client.get(reverse("reports:cohort"), {"projects": [project.pk]})
+    html = page.content.decode()
+    assert page.status_code == 200 and "Positive impact" in html
+    assert "barriers" not in page.context["report"]
+    for family in twelve:
+        for person in family.members.all():
+            assert person.given_name not in html and person.family_name not in html
+        assert family.case_number not in html
+
+
+@pytest.mark.parametrize("who", ["case_manager", "administrator", "outsider"])
+def test_others_may_not_read_the_report(request, who, twelve, login, project):
+    client = login(request.getfixturevalue(who))
+    assert client.get(reverse("reports:cohort"), {"projects": [project.pk]}).status_code in (
+        404,
+        200,
+    )
+    response = client.get(reverse("reports:cohort"), {"projects": [project.pk], "format": "json"})
+    assert response.status_code == 404 or "projects" in response.context["form"].errors
+
+
+def test_a_period_that_ends_before_it_starts_is_named(coordinator, login, project):
+    response = login(coordinator).get(
+        reverse("reports:cohort"),
+        {"projects": [project.pk], "admitted_from": "2026-05-01", "admitted_to": "2026-01-01"},
+    )
+    assert "admitted_to" in response.context["form"].errors
+
+
+def test_an_empty_cohort_says_so(coordinator, login, project):
+    page = login(coordinator).get(reverse("reports:cohort"), {"projects": [project.pk]})
+    assert "nothing to count yet" in page.content.decode()
+    assert page.context["report"]["questions"]["cm_trust"]["percent"]["some"] == 0.0
+
+
+def test_the_command_writes_each_format_and_masks_for_outside(twelve, tmp_path, project):
+    for fmt in ("json", "csv", "xlsx", "pdf", "html"):
+        out = tmp_path / f"report.{fmt}"
+        call_command(
+            "report", "--project", "pt", "--format", fmt, "-o", str(out), stdout=io.StringIO()
+        )
+        assert out.stat().st_size > 100
+    out = tmp_path / "outside.json"
+    call_command(
+        "report",
+        "--project",
+        "pt",
+        "--format",
+        "json",
+        "--outside",
+        "-o",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    data = json.loads(out.read_text())
+    assert data["questions"]["cm_trust"]["counts"]["none"] == "<5"  # 2 sheets
+    assert data["questions"]["c1_more_information"]["counts"]["yes"] == 12
+    assert "barriers" not in data
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--project", "nope"], "--project nope"),
+        (["--project", "pt", "--from", "2026-05-01", "--to", "2026-01-01"], "ends before"),
+    ],
+)
+def test_the_command_names_bad_arguments(project, tmp_path, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("report", *args, "--format", "json", "-o", str(tmp_path / "r.json"))
