@@ -50,6 +50,7 @@ system:
 ## Benchmarks, as ratios to a floor measured in the same run (scratch database).
 bench: install
 	$(BIN)/python bench/import_sheets.py 10000
+	$(BIN)/python bench/report.py 100000
 
 ## Extract and compile the nl/fr/en catalogues after changing user-facing text.
 messages: install

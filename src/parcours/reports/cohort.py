@@ -11,11 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from parcours.cases.choices import FamilyStatus, PersonRole
 from parcours.cases.models import Family, Person
 from parcours.casework.models import Contact
+from parcours.dates import completed_months
 from parcours.instruments.charts import WORSE_WHEN_HIGHER
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 
@@ -79,22 +81,27 @@ class Cohort:
         return families
 
     def sheets(self):
-        """The latest submitted Client Summary Sheet of each family of the cohort."""
-        latest = (
+        """The latest submitted Client Summary Sheet of each family of the cohort.
+
+        A window function ranks each family's sheets once; a correlated subquery would be
+        evaluated again for every answer row (bench/report.py).
+        """
+        ranked = (
             Response.objects.filter(
-                family=OuterRef("family"),
+                family__in=self.families(),
                 instrument="client_summary_sheet",
                 status=ResponseStatus.SUBMITTED,
             )
-            .order_by("-submitted_at", "-created_at")
-            .values("pk")[:1]
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("family_id"),
+                    order_by=[F("submitted_at").desc(), F("created_at").desc()],
+                )
+            )
+            .filter(rank=1)
         )
-        return Response.objects.filter(
-            family__in=self.families(),
-            instrument="client_summary_sheet",
-            status=ResponseStatus.SUBMITTED,
-            pk=Subquery(latest),
-        )
+        return Response.objects.filter(pk__in=ranked.values("pk"))
 
 
 def _question_table(code: str, scale: str, counts: dict, n: int) -> dict:
@@ -184,10 +191,10 @@ def profile(families) -> dict:
 
 
 def engagement(families) -> dict:
+    today = datetime.date.today()  # noqa: DTZ011 - a calendar day
     months = [
-        f.months_supported
-        for f in families.only("admitted_on", "closed_on")
-        if f.months_supported is not None
+        completed_months(admitted, closed or today)
+        for admitted, closed in families.values_list("admitted_on", "closed_on")
     ]
     contacts = dict(
         Contact.objects.filter(family__in=families).values_list("kind").annotate(n=Count("id"))
