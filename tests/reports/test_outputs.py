@@ -161,3 +161,27 @@ def test_the_command_writes_each_format_and_masks_for_outside(twelve, tmp_path, 
 def test_the_command_names_bad_arguments(project, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("report", *args, "--format", "json", "-o", str(tmp_path / "r.json"))
+
+
+def test_the_cohort_filters_by_status_and_counts_vulnerabilities(
+    twelve, make_family, coordinator, login, project
+):
+    from parcours.cases import services
+    from parcours.privacy.audit import Actor as A
+
+    closed = twelve[0]
+    services.take_step(
+        A(coordinator),
+        closed,
+        "close",
+        closed_on=closed.admitted_on,
+        resolution="none",
+        engagement_at_closure="stopped_participating",
+    )
+    client = login(coordinator)
+    page = client.get(reverse("reports:cohort"), {"projects": [project.pk], "statuses": ["closed"]})
+    report = page.context["report"]
+    assert (report["families"], report["n_sheets"]) == (1, 1)
+    assert report["outcomes"]["stopped_participating"] == 1
+    everyone = client.get(reverse("reports:cohort"), {"projects": [project.pk]})
+    assert everyone.context["report"]["profile"]["vulnerabilities"] == {}

@@ -261,6 +261,16 @@ def baseline_change(families) -> dict:
     }
 
 
+def vulnerabilities(sheets) -> dict:
+    """How many sheets name each vulnerability (p04 holds space-separated codes)."""
+    counts: Counter = Counter()
+    for value in Answer.objects.filter(response__in=sheets, code="p04_vulnerabilities").values_list(
+        "value", flat=True
+    ):
+        counts.update(value.split())
+    return dict(counts.most_common())
+
+
 def compute(cohort: Cohort) -> dict:
     families = cohort.families()
     sheets = cohort.sheets()
@@ -278,7 +288,7 @@ def compute(cohort: Cohort) -> dict:
         "clusters": CLUSTERS,
         "barriers": barriers,
         "funnel": funnel(cohort),
-        "profile": profile(families),
+        "profile": {**profile(families), "vulnerabilities": vulnerabilities(sheets)},
         "engagement": engagement(families),
         "outcomes": outcomes(families),
         "baseline_change": baseline_change(families),

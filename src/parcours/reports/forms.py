@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import Role
+from parcours.cases.choices import FamilyStatus
 from parcours.cases.forms import DATE
 from parcours.projects.models import Project
 
@@ -17,6 +18,15 @@ class ReportForm(forms.Form):
     )
     admitted_from = forms.DateField(label=_("Admitted from"), required=False, widget=DATE)
     admitted_to = forms.DateField(label=_("Admitted until"), required=False, widget=DATE)
+    statuses = forms.MultipleChoiceField(
+        label=_("Status now"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (s, FamilyStatus(s).label)
+            for s in (FamilyStatus.ACTIVE, FamilyStatus.PAUSED, FamilyStatus.CLOSED)
+        ],
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,8 +42,9 @@ def report(request):
     context = {"form": form, "formats": list(FORMATS)}
     if form.is_valid():
         projects = list(form.cleaned_data["projects"])
+        data = form.cleaned_data
         result = compute(
-            Cohort(projects, form.cleaned_data["admitted_from"], form.cleaned_data["admitted_to"])
+            Cohort(projects, data["admitted_from"], data["admitted_to"], data["statuses"])
         )
         if not all(request.user.has_role(Role.COORDINATOR, p.pk) for p in projects):
             result.pop("barriers")  # free text stays with the organisation's own staff

@@ -22,19 +22,28 @@ class Command(BaseCommand):
         parser.add_argument("--project", action="append", required=True)
         parser.add_argument("--from", dest="start", type=datetime.date.fromisoformat)
         parser.add_argument("--to", dest="end", type=datetime.date.fromisoformat)
+        parser.add_argument(
+            "--status",
+            action="append",
+            default=[],
+            choices=["active", "paused", "closed"],
+            help="only families with this status now (may repeat)",
+        )
         parser.add_argument("--format", required=True, choices=list(FORMATS))
         parser.add_argument("--language", default="en", choices=["nl", "fr", "en"])
         parser.add_argument("--outside", action="store_true")
         parser.add_argument("-o", "--output", required=True)
 
-    def handle(self, *args, project, start, end, format, language, outside, output, **options):
+    def handle(
+        self, *args, project, start, end, status, format, language, outside, output, **options
+    ):
         projects = list(Project.objects.filter(slug__in=project))
         unknown = sorted(set(project) - {p.slug for p in projects})
         if unknown:
             raise CommandError(f"--project {', '.join(unknown)}: no such project")
         if start and end and end < start:
             raise CommandError("--to: the period ends before it starts")
-        report = compute(Cohort(projects, start, end))
+        report = compute(Cohort(projects, start, end, status))
         if outside:
             report = masked(report, settings.PARCOURS_SMALL_CELL)
         with translation.override(language):
