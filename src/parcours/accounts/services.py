@@ -22,3 +22,12 @@ def create_user(
         user.save(update_fields=["is_staff", "is_superuser"])
     Membership.objects.create(user=user, project=project, role=role)
     return user
+
+
+def import_author(project, username: str = "") -> User | None:
+    """Who an import from the command line is recorded as: the named member of the project,
+    or else its first coordinator; None when there is no such person."""
+    people = User.objects.filter(memberships__project=project, memberships__role=Role.COORDINATOR)
+    if username:
+        people = User.objects.filter(username=username, memberships__project=project)
+    return people.order_by("pk").first()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.accounts.models import Role, User
+from parcours.accounts.services import import_author
 from parcours.cases.importing import CaseImportError, import_cases
 from parcours.privacy.audit import Actor
 from parcours.projects.models import Project
@@ -29,12 +29,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        people = User.objects.filter(
-            memberships__project=project_obj, memberships__role=Role.COORDINATOR
-        )
-        if as_user:
-            people = User.objects.filter(username=as_user, memberships__project=project_obj)
-        user = people.order_by("pk").first()
+        user = import_author(project_obj, as_user)
         if user is None:
             raise CommandError(
                 f"--as-user {as_user!r}: not a member of {project}"

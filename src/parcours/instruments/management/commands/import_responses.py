@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.accounts.models import User
+from parcours.accounts.services import import_author
 from parcours.instruments.management.commands._instrument import (
     add_instrument,
     project_or_error,
@@ -29,7 +29,14 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        user = self._author(project_obj, as_user)
+        user = import_author(project_obj, as_user)
+        if user is None:
+            raise CommandError(
+                f"--as-user {as_user!r}: not a member of {project}"
+                if as_user
+                else f"--project {project}: it has no coordinator to record as the author; "
+                "use --as-user"
+            )
         try:
             result = import_responses(
                 Actor(user), instrument, project_obj, path.name, path.read_bytes()
@@ -39,21 +46,3 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported {result.created} sheet(s); {result.unchanged} already there, unchanged."
         )
-
-    def _author(self, project, username):
-        from parcours.accounts.models import Role
-
-        people = User.objects.filter(
-            memberships__project=project, memberships__role=Role.COORDINATOR
-        )
-        if username:
-            people = User.objects.filter(username=username, memberships__project=project)
-        user = people.order_by("pk").first()
-        if user is None:
-            raise CommandError(
-                f"--as-user {username!r}: not a member of {project.slug}"
-                if username
-                else f"--project {project.slug}: it has no coordinator to record as the author; "
-                "use --as-user"
-            )
-        return user
