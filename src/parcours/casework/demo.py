@@ -25,6 +25,7 @@ from parcours.casework.models import (
     ServiceProvider,
     ServiceReferral,
 )
+from parcours.instruments import demo as sheets_demo
 from parcours.legal import demo as legal_demo
 
 DIRECTORY = [
@@ -114,6 +115,7 @@ class CaseworkDemo:
             )
             review_on += datetime.timedelta(weeks=family.project.review_interval_weeks)
         legal_demo.build(family, actor, lawyer, start, end, rng)
+        sheets_demo.build(family, actor, rng, rounds=1 + (end - start).days // 240)
         if rng.random() < 0.6:
             services.refer_to_service(
                 actor,
