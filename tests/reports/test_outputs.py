@@ -185,3 +185,11 @@ def test_the_cohort_filters_by_status_and_counts_vulnerabilities(
     assert report["outcomes"]["stopped_participating"] == 1
     everyone = client.get(reverse("reports:cohort"), {"projects": [project.pk]})
     assert everyone.context["report"]["profile"]["vulnerabilities"] == {}
+
+
+def test_profile_charts_have_a_text_alternative(twelve, coordinator, login, project):
+    page = login(coordinator).get(reverse("reports:cohort"), {"projects": [project.pk]})
+    charts = {c["title"]: c for c in page.context["charts"]}
+    assert set(charts) >= {"Children per family", "Status at entry"}
+    html = page.content.decode()
+    assert 'aria-label="Children per family: 1 100%"' in html  # twelve families of one child

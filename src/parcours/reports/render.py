@@ -153,6 +153,7 @@ def context(report: dict, title: str, language: str) -> dict:
     ]
     return {
         "report": report,
+        "charts": charts(report),
         "title": title,
         "sections": sections,
         "impact_choices": [*impact_choices, _("no answer")],
@@ -189,6 +190,46 @@ def _bar(table) -> list[dict]:
             )
             x += width
     return segments
+
+
+def distribution(counts: dict, labels: dict) -> dict | None:
+    """A horizontal bar chart of one distribution (the seed's status and family charts)."""
+    total = sum(v for v in counts.values() if isinstance(v, int))
+    if not total:
+        return None
+    rows = []
+    for i, (key, value) in enumerate(sorted(counts.items(), key=lambda kv: str(kv[0]))):
+        share = 100 * value / total if isinstance(value, int) else 0
+        rows.append(
+            {
+                "label": str(labels.get(key, key) or "—"),
+                "value": value,
+                "percent": display_percent(share),
+                "y": 6 + i * 22,
+                "width": round(2.4 * share, 1),
+            }
+        )
+    return {"rows": rows, "height": 12 + 22 * len(rows)}
+
+
+def charts(report: dict) -> list[dict]:
+    from parcours.cases.choices import ProcedureStatus, StatusAtEntry
+
+    profile = report.get("profile", {})
+    specs = [
+        (_("Status at entry"), profile.get("status_at_entry", {}), dict(StatusAtEntry.choices)),
+        (
+            _("Current procedure status"),
+            profile.get("procedure_status", {}),
+            dict(ProcedureStatus.choices),
+        ),
+        (_("Children per family"), profile.get("children_per_family", {}), {}),
+    ]
+    return [
+        {"title": title, **chart}
+        for title, counts, labels in specs
+        if (chart := distribution(counts, labels))
+    ]
 
 
 def to_html(report: dict, title: str, language: str) -> str:
