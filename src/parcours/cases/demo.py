@@ -30,7 +30,7 @@ from parcours.cases.choices import (
     Sex,
     StatusAtEntry,
 )
-from parcours.cases.models import Family, Person, StatusChange
+from parcours.cases.models import Family, Person, StatusChange, today
 from parcours.casework.demo import CaseworkDemo
 from parcours.privacy.audit import Actor
 from parcours.projects.models import Project
@@ -102,7 +102,7 @@ def build(seed: int = 2020, as_of: datetime.date | None = None) -> DemoResult:
     """Create the demo project once; a second call changes nothing."""
     if Project.objects.filter(slug=DEMO_SLUG).exists():
         return DemoResult(False, Family.objects.filter(project__slug=DEMO_SLUG).count(), logins())
-    as_of = as_of or datetime.date.today()  # noqa: DTZ011 - a calendar day, not an instant
+    as_of = as_of or today()
     rng = random.Random(seed)
     Faker.seed(seed)
     project = create_project(

@@ -18,6 +18,13 @@ from parcours.projects.models import Project
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def limit_to_members(form, family, *names) -> None:
+    """Person choices of ``names`` are this family's members only, shown by name."""
+    for name in names:
+        form.fields[name].queryset = family.members.order_by("created_at")
+        form.fields[name].label_from_instance = lambda p: p.full_name
+
+
 def not_in_future(form, field: str) -> None:
     value = form.cleaned_data.get(field)
     if value and value > today():

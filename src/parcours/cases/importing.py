@@ -24,7 +24,7 @@ from parcours.cases.choices import (
     Sex,
     StatusAtEntry,
 )
-from parcours.cases.models import CaseNumberCounter, Family, Person, StatusChange
+from parcours.cases.models import CaseNumberCounter, Family, Person, StatusChange, today
 from parcours.cases.services import save_person
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.fields import PartialDate
@@ -93,7 +93,7 @@ def validate(project, name: str, data: bytes) -> dict[str, dict]:
         )
     }
     nationalities = {*dict(countries), STATELESS, UNKNOWN}
-    today = datetime.date.today()  # noqa: DTZ011 - a calendar day
+    now = today()
     cases: dict[str, dict] = {}
     for number, row in enumerate(rows, start=2):
         cells = {h: _text(v) for h, v in zip(header, row, strict=False) if h}
@@ -112,7 +112,7 @@ def validate(project, name: str, data: bytes) -> dict[str, dict]:
         if cells.get("birth_date"):
             try:
                 birth = PartialDate.parse(cells["birth_date"])
-                if birth.year > today.year:
+                if birth.year > now.year:
                     bad("birth_date", "in the future")
                 person["birth_date"] = birth
             except ValidationError:
@@ -125,7 +125,7 @@ def validate(project, name: str, data: bytes) -> dict[str, dict]:
             if cells.get(column):
                 try:
                     day = _date(cells[column])
-                    if day > today:
+                    if day > now:
                         bad(column, "in the future")
                     (family if column != "arrival_date" else person)[column] = day
                 except ValueError:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.cases.forms import DATE, not_in_future
+from parcours.cases.forms import DATE, limit_to_members, not_in_future
 from parcours.cases.models import today
 from parcours.casework.choices import ActionStatus, ContactKind
 from parcours.casework.models import (
@@ -20,16 +20,7 @@ from parcours.casework.models import (
 _TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class _FamilyMembersMixin:
-    """Limit person choices to the family's own members (a child's interests can differ)."""
-
-    def limit_people(self, family, *names):
-        for name in names:
-            self.fields[name].queryset = family.members.order_by("created_at")
-            self.fields[name].label_from_instance = lambda p: p.full_name
-
-
-class ContactForm(_FamilyMembersMixin, forms.ModelForm):
+class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["kind", "accompanied_to", "on", "minutes", "present", "interpreter", "note"]
@@ -42,7 +33,7 @@ class ContactForm(_FamilyMembersMixin, forms.ModelForm):
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_people(family, "present")
+        limit_to_members(self, family, "present")
         self.fields["on"].initial = today
 
     def clean_minutes(self):
@@ -70,7 +61,7 @@ class PlanForm(forms.ModelForm):
         widgets = dict.fromkeys(fields, _TEXT)
 
 
-class ActionForm(_FamilyMembersMixin, forms.ModelForm):
+class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = ["description", "actor", "concerns", "due_on", "status", "outcome"]
@@ -82,7 +73,7 @@ class ActionForm(_FamilyMembersMixin, forms.ModelForm):
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_people(family, "concerns")
+        limit_to_members(self, family, "concerns")
         if self.instance._state.adding:
             del self.fields["status"], self.fields["outcome"]
 

@@ -16,9 +16,9 @@ from parcours.cases.models import Family
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.xlsform import CASE_FIELD, Definition
-from parcours.privacy.audit import Actor
+from parcours.privacy.audit import Actor, record_many
 from parcours.privacy.crypto import blind_index
-from parcours.privacy.models import AuditAction, AuditEvent
+from parcours.privacy.models import AuditAction
 from parcours.spreadsheets import read_table
 
 MAX_ERRORS = 50
@@ -188,17 +188,7 @@ def import_responses(actor: Actor, code: str, project, name: str, data: bytes) -
     Answer.objects.bulk_create(  # free text goes through the model: it is encrypted
         (Answer(response=r, **row) for r, row in rows if row["text"]), batch_size=1000
     )
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            user=actor.user,
-            action=AuditAction.CREATE,
-            object_type="instruments.response",
-            object_id=str(r.pk),
-            family_id=r.family_id,
-            ip_address=actor.ip_address,
-        )
-        for r in responses
-    )
+    record_many(actor, AuditAction.CREATE, responses)
     return ImportResult(created=len(responses), unchanged=len(parsed) - len(new))
 
 

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.cases.forms import DATE
+from parcours.cases.forms import DATE, limit_to_members
 from parcours.cases.models import today
 from parcours.casework.forms import providers_for
 from parcours.legal.choices import EventKind
@@ -13,12 +13,6 @@ from parcours.legal.models import DeadlineRule, Document, Procedure, TimelineEve
 from parcours.legal.uploads import check_upload
 
 FUTURE_LIMIT = datetime.timedelta(days=366)
-
-
-def _members(form, family, *names):
-    for name in names:
-        form.fields[name].queryset = family.members.order_by("created_at")
-        form.fields[name].label_from_instance = lambda p: p.full_name
 
 
 def _after(form, earlier: str, later: str, message):
@@ -60,7 +54,7 @@ class ProcedureForm(forms.ModelForm):
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
-        _members(self, family, "person")
+        limit_to_members(self, family, "person")
         self.fields["person"].empty_label = _("the whole family")
         self.fields["lawyer"].queryset = providers_for(family.project.organisation_id).filter(
             kind="lawyer"
@@ -114,7 +108,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
-        _members(self, family, "persons")
+        limit_to_members(self, family, "persons")
         self.fields["procedure"].queryset = family.procedures.all()
         self.fields["document"].queryset = family.documents.select_related("kind")
 
@@ -136,7 +130,7 @@ class DocumentForm(forms.ModelForm):
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
-        _members(self, family, "person")
+        limit_to_members(self, family, "person")
         self.fields["person"].empty_label = _("the whole family")
         self.fields["procedure"].queryset = family.procedures.all()
 
@@ -168,7 +162,7 @@ class KindFilter(forms.Form):
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
-        _members(self, family, "person")
+        limit_to_members(self, family, "person")
 
 
 class HistoryImportForm(forms.Form):

@@ -26,7 +26,6 @@ class Entry:
     description: str = ""
     source: str = "event"  # event, procedure, document, person
     until: datetime.date | None = None  # an entry with a duration (procedure, detention)
-    url: str = ""
 
     @property
     def lanes(self) -> list[str]:
@@ -37,7 +36,7 @@ def _kind_label(kind: str) -> str:
     return str(EventKind(kind).label) if kind in EventKind.values else kind
 
 
-def _person_entries(members, project_country) -> list[Entry]:
+def _person_entries(members) -> list[Entry]:
     entries = []
     for person in members:
         if person.birth_date:
@@ -172,7 +171,7 @@ def entries(family, today: datetime.date, *, person_id=None, kinds=None) -> list
         Entry(e.on, e.precision, e.kind, _kind_label(e.kind), list(e.persons.all()), e.description)
         for e in events
     ]
-    result += _person_entries(members, family.project.country)
+    result += _person_entries(members)
     result += _procedure_entries(Procedure.objects.filter(family=family), by_id, today)
     result += _document_entries(
         Document.objects.filter(family=family).select_related("kind"), by_id

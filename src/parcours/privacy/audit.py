@@ -50,6 +50,22 @@ def record(actor: Actor, action: AuditAction, obj, *, family_id=None) -> AuditEv
     )
 
 
+def record_many(actor: Actor, action: AuditAction, objects) -> None:
+    """One row per object in one insert (imports), the same rows ``record`` would write."""
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            user=user,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            family_id=getattr(obj, "family_id", None),
+            ip_address=actor.ip_address,
+        )
+        for obj in objects
+    )
+
+
 def record_security(actor: Actor, action: AuditAction, user=None) -> AuditEvent:
     """Sign-in events: not about a family, kept for the same review."""
     return AuditEvent.objects.create(

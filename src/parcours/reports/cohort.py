@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from parcours.cases.choices import FamilyStatus, PersonRole
-from parcours.cases.models import Family, Person
+from parcours.cases.models import Family, Person, today
 from parcours.casework.models import Contact
 from parcours.dates import completed_months
 from parcours.instruments.charts import WORSE_WHEN_HIGHER
@@ -156,7 +156,7 @@ def profile(families) -> dict:
             "family_id", "role", "birth_date", "nationality", "arrival_date"
         )
     )
-    today = datetime.date.today()  # noqa: DTZ011 - ages on a calendar day
+    now = today()
     by_family: dict = {}
     for person in people:
         by_family.setdefault(person.family_id, []).append(person)
@@ -165,7 +165,7 @@ def profile(families) -> dict:
         fid: min((p.arrival_date for p in members if p.arrival_date), default=None)
         for fid, members in by_family.items()
     }
-    years = [(today - a).days // 365 for a in arrivals.values() if a]
+    years = [(now - a).days // 365 for a in arrivals.values() if a]
     origins = Counter(
         p.nationality for p in people if p.role == PersonRole.PARENT and p.nationality
     )
@@ -191,9 +191,9 @@ def profile(families) -> dict:
 
 
 def engagement(families) -> dict:
-    today = datetime.date.today()  # noqa: DTZ011 - a calendar day
+    now = today()
     months = [
-        completed_months(admitted, closed or today)
+        completed_months(admitted, closed or now)
         for admitted, closed in families.values_list("admitted_on", "closed_on")
     ]
     contacts = dict(

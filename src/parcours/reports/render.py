@@ -243,3 +243,24 @@ def to_pdf(report: dict, title: str, language: str) -> bytes:
         "reports/report_document.html", {**context(report, title, language), "pdf": True}
     )
     return HTML(string=html, base_url=str(settings.PACKAGE_DIR)).write_pdf()
+
+
+FORMATS = {
+    "html": ("text/html; charset=utf-8", "html"),
+    "pdf": ("application/pdf", "pdf"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+}
+
+
+def produce(report: dict, fmt: str, title: str, language: str) -> bytes:
+    if fmt == "json":
+        return to_json(report).encode()
+    if fmt == "csv":
+        return to_csv(report).encode()
+    if fmt == "xlsx":
+        return to_xlsx(report)
+    if fmt == "pdf":
+        return to_pdf(report, title, language)
+    return to_html(report, title, language).encode()

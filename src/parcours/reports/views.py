@@ -12,26 +12,7 @@ from parcours.privacy.models import AuditAction
 from parcours.reports import render as outputs
 from parcours.reports.cohort import Cohort, compute
 from parcours.reports.forms import ReportForm, reportable_projects
-
-FORMATS = {
-    "html": ("text/html; charset=utf-8", "html"),
-    "pdf": ("application/pdf", "pdf"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "json": ("application/json", "json"),
-}
-
-
-def produce(report: dict, fmt: str, title: str, language: str) -> bytes:
-    if fmt == "json":
-        return outputs.to_json(report).encode()
-    if fmt == "csv":
-        return outputs.to_csv(report).encode()
-    if fmt == "xlsx":
-        return outputs.to_xlsx(report)
-    if fmt == "pdf":
-        return outputs.to_pdf(report, title, language)
-    return outputs.to_html(report, title, language).encode()
+from parcours.reports.render import FORMATS, produce
 
 
 @require_GET

@@ -7,8 +7,7 @@ from django.utils import translation
 
 from parcours.projects.models import Project
 from parcours.reports.cohort import Cohort, compute
-from parcours.reports.render import masked
-from parcours.reports.views import FORMATS, produce
+from parcours.reports.render import FORMATS, masked, produce
 
 
 class Command(BaseCommand):
