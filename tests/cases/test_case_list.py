@@ -104,3 +104,20 @@ def test_my_caseload_groups_open_families_by_status(make_family, case_manager, l
     make_family("closed")
     groups = dict(login(case_manager).get(reverse("cases:caseload")).context["groups"])
     assert [len(v) for v in groups.values()] == [0, 0, 1, 1]
+
+
+def test_a_name_search_is_posted_and_never_put_in_a_url(families, coordinator, login):
+    client = login(coordinator)
+    page = client.get(reverse("cases:list")).content.decode()
+    assert 'method="post"' in page and 'hx-post="/cases/"' in page and "hx-push-url" not in page
+    response = client.post(reverse("cases:list"), {"q": "haddad"}, HTTP_HX_REQUEST="true")
+    assert [f.pk for f in response.context["page"]] == [families["haddad"].pk]
+
+
+def test_pages_of_a_search_are_posted_with_the_search(settings, families, coordinator, login):
+    settings.PARCOURS_CASE_LIST_PAGE_SIZE = 2
+    client = login(coordinator)
+    first = client.post(reverse("cases:list"), {"q": ""}).content.decode()
+    assert 'form="case-filter" name="page" value="2"' in first
+    second = client.post(reverse("cases:list"), {"q": "", "page": "2"})
+    assert len(second.context["page"]) == 1

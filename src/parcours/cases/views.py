@@ -89,11 +89,16 @@ def caseload(request):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @case_worker_required
 def case_list(request):
-    """Search and filter every visible family; htmx swaps the results only."""
-    form = CaseListFilter(request.GET or None, user=request.user)
+    """Search and filter every visible family; htmx swaps the results only.
+
+    The page's form posts, so a searched name never travels in a URL (access logs, proxies,
+    browser history); GET still serves plain filters such as ?status=active.
+    """
+    criteria = request.POST if request.method == "POST" else request.GET
+    form = CaseListFilter(criteria or None, user=request.user)
     families = Family.objects.visible_to(request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -105,16 +110,13 @@ def case_list(request):
     families = families.select_related("project").prefetch_related(*_LIST_PREFETCH)
     page = Paginator(
         families.order_by("-referred_on", "-created_at"), settings.PARCOURS_CASE_LIST_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    ).get_page(criteria.get("page"))
     return render(
         request,
         "cases/_case_results.html" if is_htmx(request) else "cases/case_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "may_refer": is_case_worker(request.user),
         },
     )
