@@ -65,6 +65,11 @@ else:
 PARCOURS_ENCRYPTION_KEYS = env_list("PARCOURS_ENCRYPTION_KEYS")
 PARCOURS_BLIND_INDEX_KEY = env_str("PARCOURS_BLIND_INDEX_KEY") or ""
 PARCOURS_KEY_FILE = VAR_DIR / "keys.json"
+# Network pooling (parcours.network): the key the projects of a network share to sign and check
+# evaluation exports, and this organisation's secret for the pseudonyms in them (outside
+# production, made under var/ on first use).
+PARCOURS_NETWORK_KEY = env_str("PARCOURS_NETWORK_KEY") or ""
+PARCOURS_EXPORT_SECRET = env_str("PARCOURS_EXPORT_SECRET") or ""
 # Uploaded documents, sealed, outside the web root; and the largest upload accepted.
 PARCOURS_FILE_ROOT = Path(env_str("PARCOURS_FILE_ROOT") or VAR_DIR / "files")
 PARCOURS_MAX_UPLOAD_BYTES = env_int("PARCOURS_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
@@ -87,6 +92,7 @@ INSTALLED_APPS = [
     "parcours.legal",
     "parcours.instruments",
     "parcours.reports",
+    "parcours.network",
 ]
 
 MIDDLEWARE = [

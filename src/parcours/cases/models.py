@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from parcours import bands
 from parcours.accounts.models import Role
+from parcours.bands import ADULT_AGE
 from parcours.cases.choices import (
     Assessment,
     EngagementAtClosure,
@@ -39,8 +41,6 @@ from parcours.privacy.fields import (
     EncryptedTextField,
 )
 
-ADULT_AGE = 18
-
 
 def today() -> datetime.date:
     return timezone.localdate()
@@ -51,7 +51,8 @@ class FamilyQuerySet(models.QuerySet):
         """The visibility gate: every page and command showing case data starts here.
 
         Coordinators see every family of their projects; case managers the families
-        assigned to them; evaluators, administrators and everyone else see none.
+        assigned to them; evaluators, administrators and everyone else see none. Pooled,
+        pseudonymised families of a network project are evaluation data, never a case file.
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -60,7 +61,7 @@ class FamilyQuerySet(models.QuerySet):
         if not coordinated and not managed:
             return self.none()
         assigned = Family.case_managers.through.objects.filter(user_id=user.pk)
-        return self.filter(
+        return self.filter(pooled_from=None).filter(
             Q(project_id__in=coordinated)
             | Q(project_id__in=managed, pk__in=assigned.values("family_id"))
         )
@@ -149,6 +150,15 @@ class Family(models.Model):
         max_length=24,
         choices=EngagementAtClosure.choices,
         blank=True,
+    )
+
+    # Set on the pseudonymised families of a network project (see parcours.network).
+    pooled_from = models.ForeignKey(
+        "network.PooledSource",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="families",
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -263,6 +273,9 @@ class Person(models.Model):
         blank=True,
         help_text=_("Leave empty for a person born in the country."),
     )
+    # Members of pooled families carry bands instead of dates (parcours.bands).
+    age_band = models.CharField(max_length=8, blank=True)
+    years_band = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -287,6 +300,8 @@ class Person(models.Model):
     @property
     def is_adult(self) -> bool:
         age = self.age
+        if age is None and self.age_band:
+            age = bands.lowest(self.age_band, bands.AGE_BANDS)
         if age is None:
             return self.role != PersonRole.CHILD
         return age >= ADULT_AGE

@@ -115,7 +115,13 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         ordering = ["-submitted_at", "-created_at"]
-        indexes = [models.Index(fields=["instrument", "status"], name="response_kind_status")]
+        indexes = [
+            models.Index(fields=["instrument", "status"], name="response_kind_status"),
+            # The latest sheet of each family (reports rank a family's sheets by date).
+            models.Index(
+                fields=["family", "instrument", "status", "submitted_at"], name="response_latest"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_instrument_display()} {self.get_status_display()}"
@@ -128,12 +134,18 @@ class Answer(models.Model):
     code = models.CharField(max_length=80)
     value = models.CharField(max_length=400, blank=True)
     text = EncryptedTextField(blank=True, bind_to=("response_id", "code"))
+    # Free text reaches evaluators only once a coordinator has read and released it.
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["response", "code"], name="one_answer_per_question")
         ]
-        indexes = [models.Index(fields=["code", "value"], name="answer_code_value")]
+        # Covering for the report's GROUP BY code, value over a set of sheets (bench/report.py).
+        indexes = [models.Index(fields=["code", "value", "response"], name="answer_code_value")]
 
     def __str__(self):
         return self.code

@@ -46,6 +46,14 @@ class Project(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    network = models.BooleanField(
+        _("network project"),
+        default=False,
+        help_text=_(
+            "Holds the pseudonymised evaluation data that member projects export, "
+            "for a pooled report; never case files."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,9 +18,16 @@ def default_prefix(name: str) -> str:
 
 @transaction.atomic
 def create_project(
-    *, organisation_name: str, slug: str, name: str, country: str = "BE", prefix: str = ""
+    *,
+    organisation_name: str,
+    slug: str,
+    name: str,
+    country: str = "BE",
+    prefix: str = "",
+    network: bool = False,
 ) -> Project:
-    """A project with the default admission criteria, ready for referrals."""
+    """A project with the default admission criteria, ready for referrals; a network project
+    takes its criteria from the exports it imports."""
     organisation, _ = Organisation.objects.get_or_create(name=organisation_name)
     project = Project.objects.create(
         organisation=organisation,
@@ -28,7 +35,10 @@ def create_project(
         name=name,
         country=country,
         case_number_prefix=prefix or default_prefix(name),
+        network=network,
     )
+    if network:
+        return project
     EligibilityCriterion.objects.bulk_create(
         EligibilityCriterion(
             project=project, code=code, label_nl=nl, label_fr=fr, label_en=en, position=i

@@ -8,16 +8,17 @@ rounded half-up to whole percent only for display.
 import datetime
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from parcours.cases.choices import FamilyStatus, PersonRole
-from parcours.cases.models import Family, Person, today
+from parcours import bands
+from parcours.cases.choices import Assessment, FamilyStatus, PersonRole
+from parcours.cases.models import Family, Person, ScreeningAssessment, today
 from parcours.casework.models import Contact
-from parcours.dates import completed_months
+from parcours.dates import completed_months, completed_years
 from parcours.instruments.charts import WORSE_WHEN_HIGHER
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 
@@ -56,6 +57,7 @@ CLUSTERS = {
     ],
 }
 BARRIERS = {"cluster1": "c1_barriers", "cluster2": "c2_barriers", "cluster3": "c3_barriers"}
+VULNERABILITIES = "p04_vulnerabilities"
 
 
 def display_percent(value: float) -> int:
@@ -63,15 +65,38 @@ def display_percent(value: float) -> int:
     return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
+class FreeText:
+    """How much free text a report carries: all of it for the organisation's coordinators,
+    what a coordinator released for evaluators, none for outside readers."""
+
+    ALL = "all"
+    RELEASED = "released"
+    NONE = "none"
+
+
 @dataclass
 class Cohort:
+    """Who and what a report counts.
+
+    The cohort is the families admitted between two dates (and with a status now); the period
+    (or a named round) picks each family's latest sheet submitted within it and the referrals
+    of the funnel. ``scope`` narrows it to one project or one pooled source (the per-project
+    columns).
+    """
+
     projects: list
     admitted_from: datetime.date | None = None
     admitted_to: datetime.date | None = None
     statuses: list[str] = field(default_factory=list)
+    period_from: datetime.date | None = None
+    period_to: datetime.date | None = None
+    round_name: str = ""
+    scope: Q | None = None
 
     def families(self):
         families = Family.objects.filter(project__in=self.projects).exclude(admitted_on=None)
+        if self.scope is not None:
+            families = families.filter(self.scope)
         if self.admitted_from:
             families = families.filter(admitted_on__gte=self.admitted_from)
         if self.admitted_to:
@@ -80,28 +105,65 @@ class Cohort:
             families = families.filter(status__in=self.statuses)
         return families
 
-    def sheets(self):
-        """The latest submitted Client Summary Sheet of each family of the cohort.
+    def referrals(self):
+        referred = Family.objects.filter(project__in=self.projects)
+        if self.scope is not None:
+            referred = referred.filter(self.scope)
+        if self.period_from:
+            referred = referred.filter(referred_on__gte=self.period_from)
+        if self.period_to:
+            referred = referred.filter(referred_on__lte=self.period_to)
+        return referred
 
-        A window function ranks each family's sheets once; a correlated subquery would be
-        evaluated again for every answer row (bench/report.py).
+    def sheets(self):
+        """The latest submitted Client Summary Sheet of each family within the period.
+
+        A window function ranks each family's sheets once (index response_latest); a
+        correlated subquery would be evaluated again for every answer row (bench/report.py).
         """
-        ranked = (
-            Response.objects.filter(
-                family__in=self.families(),
-                instrument="client_summary_sheet",
-                status=ResponseStatus.SUBMITTED,
-            )
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("family_id"),
-                    order_by=[F("submitted_at").desc(), F("created_at").desc()],
-                )
-            )
-            .filter(rank=1)
+        submitted = Response.objects.filter(
+            family__in=self.families(),
+            instrument="client_summary_sheet",
+            status=ResponseStatus.SUBMITTED,
         )
+        if self.period_from:
+            submitted = submitted.filter(submitted_at__date__gte=self.period_from)
+        if self.period_to:
+            submitted = submitted.filter(submitted_at__date__lte=self.period_to)
+        ranked = submitted.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("family_id"),
+                order_by=[F("submitted_at").desc(), F("created_at").desc()],
+            )
+        ).filter(rank=1)
         return Response.objects.filter(pk__in=ranked.values("pk"))
+
+    def parts(self) -> list[tuple[str, "Cohort"]]:
+        """The projects pooled in this report, each as its own cohort: the projects chosen,
+        and within a network project each source it imported. One part means no columns."""
+        parts = []
+        for project in self.projects:
+            if project.network:
+                for source in project.pooled_sources.all():
+                    parts.append((str(source), Q(pooled_from=source)))
+            else:
+                parts.append((project.name, Q(project=project)))
+        if len(parts) < 2:
+            return []
+        return [(label, replace(self, scope=scope)) for label, scope in parts]
+
+    def selection(self) -> dict:
+        """What was chosen, as the report's heading states it."""
+        return {
+            "projects": [p.name for p in self.projects],
+            "admitted_from": self.admitted_from,
+            "admitted_to": self.admitted_to,
+            "statuses": self.statuses,
+            "period_from": self.period_from,
+            "period_to": self.period_to,
+            "round": self.round_name,
+        }
 
 
 def _question_table(code: str, scale: str, counts: dict, n: int) -> dict:
@@ -115,31 +177,50 @@ def _question_table(code: str, scale: str, counts: dict, n: int) -> dict:
     return result
 
 
-def questions(sheets, n: int) -> dict:
-    """Every impact and yes/no question of the sheet, from one GROUP BY over the answers."""
+def scaled_questions() -> dict[str, str]:
+    """Every impact and yes/no question of the active sheet, with its scale."""
     definition = InstrumentVersion.objects.active("client_summary_sheet").definition
-    scaled = {
+    return {
         q.name: q.list_name
         for q in definition.answerable
         if q.type == "select_one" and q.list_name in SCALES
     }
-    counts: dict[str, dict] = {code: {} for code in scaled}
+
+
+def answer_counts(sheets, codes) -> dict[str, dict[str, int]]:
+    """How many sheets gave each value of each question: one GROUP BY over the answers."""
+    counts: dict[str, dict] = {code: {} for code in codes}
     rows = (
-        Answer.objects.filter(response__in=sheets, code__in=scaled)
-        .values("code", "value")
+        Answer.objects.filter(response__in=sheets, code__in=codes)
+        .values_list("code", "value")
         .annotate(n=Count("id"))
     )
-    for row in rows:
-        counts[row["code"]][row["value"]] = row["n"]
+    for code, value, n in rows:
+        counts[code][value] = n
+    return counts
+
+
+def questions(scaled: dict, counts: dict, n: int) -> dict:
     return {code: _question_table(code, scaled[code], counts[code], n) for code in scaled}
 
 
+def free_text(sheets, codes: dict[str, str], free: str) -> dict[str, list[str]]:
+    """The barriers named, per cluster: only non-empty answers are read and decrypted."""
+    result: dict[str, list[str]] = {cluster: [] for cluster in codes}
+    if free == FreeText.NONE:
+        return result
+    cluster_of = {code: cluster for cluster, code in codes.items()}
+    answers = Answer.objects.filter(response__in=sheets, code__in=cluster_of).exclude(text="")
+    if free == FreeText.RELEASED:
+        answers = answers.exclude(released_at=None)
+    for answer in answers.only("response_id", "code", "text"):
+        if answer.text:
+            result[cluster_of[answer.code]].append(answer.text)
+    return result
+
+
 def funnel(cohort: Cohort) -> dict:
-    referred = Family.objects.filter(project__in=cohort.projects)
-    if cohort.admitted_from:
-        referred = referred.filter(referred_on__gte=cohort.admitted_from)
-    if cohort.admitted_to:
-        referred = referred.filter(referred_on__lte=cohort.admitted_to)
+    referred = cohort.referrals()
     totals = referred.aggregate(
         referred=Count("id"),
         screened=Count("id", filter=~Q(status=FamilyStatus.REFERRED)),
@@ -147,45 +228,73 @@ def funnel(cohort: Cohort) -> dict:
         declined=Count("id", filter=Q(status=FamilyStatus.DECLINED)),
         withdrawn=Count("id", filter=Q(status=FamilyStatus.WITHDRAWN)),
     )
+    # Why families were declined: the admission criteria judged "not met" at screening.
+    totals["declined_reasons"] = dict(
+        ScreeningAssessment.objects.filter(
+            family__in=referred.filter(status=FamilyStatus.DECLINED),
+            result=Assessment.NOT_MET,
+        )
+        .values_list("criterion__code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "criterion__code")
+    )
     return totals
 
 
 def profile(families) -> dict:
-    people = list(
-        Person.objects.filter(family__in=families).only(
-            "family_id", "role", "birth_date", "nationality", "arrival_date"
-        )
-    )
+    """Who the cohort are. Ages and years in the country are counted in bands, so pooled
+    families (which carry bands, not dates) count alongside the organisation's own."""
     now = today()
-    by_family: dict = {}
-    for person in people:
-        by_family.setdefault(person.family_id, []).append(person)
-    children = [p for p in people if p.role == PersonRole.CHILD]
-    arrivals = {
-        fid: min((p.arrival_date for p in members if p.arrival_date), default=None)
-        for fid, members in by_family.items()
-    }
-    years = [(now - a).days // 365 for a in arrivals.values() if a]
-    origins = Counter(
-        p.nationality for p in people if p.role == PersonRole.PARENT and p.nationality
+    ages: Counter = Counter()
+    adults = children = children_over_18 = 0
+    origins: Counter = Counter()
+    years: dict = {}  # family -> years since the earliest arrival, exact or band floor
+    exact_years: dict = {}
+    children_of: Counter = Counter(dict.fromkeys(families.values_list("pk", flat=True), 0))
+    members = Person.objects.filter(family__in=families).only(
+        "family_id", "role", "birth_date", "nationality", "arrival_date", "age_band", "years_band"
     )
-    per_family = Counter(
-        sum(1 for p in members if p.role == PersonRole.CHILD) for members in by_family.values()
-    )
-    aggregate = families.aggregate(n=Count("id"))
+    for person in members:
+        family, role, birth = person.family_id, person.role, person.birth_date
+        nationality, arrival = person.nationality, person.arrival_date
+        age_band, years_band = person.age_band, person.years_band
+        age = birth.age_on(now) if birth else bands.lowest(age_band, bands.AGE_BANDS)
+        ages[bands.age_band(age) or "unknown"] += 1
+        adult = age >= bands.ADULT_AGE if age is not None else role != PersonRole.CHILD
+        adults += adult
+        if role == PersonRole.CHILD:
+            children += 1
+            children_over_18 += adult
+            children_of[family] += 1
+        elif role == PersonRole.PARENT and nationality:
+            origins[nationality] += 1
+        if arrival:
+            stay = completed_years(arrival, now)
+            exact_years[family] = max(exact_years.get(family, 0), stay)
+        else:
+            stay = bands.lowest(years_band, bands.YEARS_BANDS)
+        if stay is not None:
+            years[family] = max(years.get(family, 0), stay)
+    year_bands = Counter(bands.years_band(y) for y in years.values())
     return {
-        "families": aggregate["n"],
-        "adults": sum(1 for p in people if p.is_adult),
-        "children": len(children),
-        "children_over_18": sum(1 for p in children if p.is_adult),
+        "families": len(children_of),
+        "adults": adults,
+        "children": children,
+        "children_over_18": children_over_18,
+        "age_bands": {label: ages[label] for label, _low in bands.AGE_BANDS if ages[label]},
         "countries_of_origin": dict(origins.most_common()),
         "years_in_country": {
-            "mean": round(statistics.mean(years), 1) if years else None,
-            "over_5": sum(1 for y in years if y > 5),
-            "over_10": sum(1 for y in years if y > 10),
+            "mean": round(statistics.mean(exact_years.values()), 1) if exact_years else None,
+            "over_5": sum(1 for y in years.values() if y > 5),
+            "over_10": sum(1 for y in years.values() if y > 10),
+            "bands": {
+                label: year_bands[label] for label, _low in bands.YEARS_BANDS if year_bands[label]
+            },
         },
         "status_at_entry": dict(Counter(families.values_list("status_at_entry", flat=True))),
-        "children_per_family": {str(k): v for k, v in sorted(per_family.items())},
+        "children_per_family": {
+            str(k): v for k, v in sorted(Counter(children_of.values()).items())
+        },
         "procedure_status": dict(Counter(families.values_list("procedure_status", flat=True))),
     }
 
@@ -261,34 +370,43 @@ def baseline_change(families) -> dict:
     }
 
 
-def vulnerabilities(sheets) -> dict:
+def vulnerabilities(counts: dict[str, int]) -> dict:
     """How many sheets name each vulnerability (p04 holds space-separated codes)."""
-    counts: Counter = Counter()
-    for value in Answer.objects.filter(response__in=sheets, code="p04_vulnerabilities").values_list(
-        "value", flat=True
-    ):
-        counts.update(value.split())
-    return dict(counts.most_common())
+    named: Counter = Counter()
+    for value, n in counts.items():
+        for code in value.split():
+            named[code] += n
+    return dict(named.most_common())
 
 
-def compute(cohort: Cohort) -> dict:
+def compute(cohort: Cohort, free: str = FreeText.ALL) -> dict:
+    """The whole report; with more than one project, a column of key figures per project."""
+    result = _compute(cohort, free)
+    parts = cohort.parts()
+    if parts:
+        result["by_project"] = {label: _key_figures(part) for label, part in parts}
+    return result
+
+
+def _compute(cohort: Cohort, free: str) -> dict:
     families = cohort.families()
     sheets = cohort.sheets()
     n = sheets.count()
     family_count = families.count()
-    barriers = {}
-    for cluster, code in BARRIERS.items():
-        barriers[cluster] = [
-            a.text for a in Answer.objects.filter(response__in=sheets, code=code) if a.text
-        ]
+    scaled = scaled_questions()
+    counts = answer_counts(sheets, [*scaled, VULNERABILITIES])
     return {
+        "selection": cohort.selection(),
         "n_sheets": n,
         "families": family_count,
-        "questions": questions(sheets, n),
+        "questions": questions(scaled, counts, n),
         "clusters": CLUSTERS,
-        "barriers": barriers,
+        "barriers": free_text(sheets, BARRIERS, free),
         "funnel": funnel(cohort),
-        "profile": {**profile(families), "vulnerabilities": vulnerabilities(sheets)},
+        "profile": {
+            **profile(families),
+            "vulnerabilities": vulnerabilities(counts[VULNERABILITIES]),
+        },
         "engagement": engagement(families),
         "outcomes": outcomes(families),
         "baseline_change": baseline_change(families),
@@ -296,5 +414,30 @@ def compute(cohort: Cohort) -> dict:
             "sheets": n,
             "families": family_count,
             "percent": 100 * n / family_count if family_count else 0.0,
+        },
+    }
+
+
+def _key_figures(cohort: Cohort) -> dict:
+    """One project's column beside the pooled totals: sizes, funnel, outcomes and the share
+    answering positively (impact) or yes (yes/no) to each question."""
+    families = cohort.families()
+    sheets = cohort.sheets()
+    n = sheets.count()
+    scaled = scaled_questions()
+    tables = questions(scaled, answer_counts(sheets, list(scaled)), n)
+    funnel_ = funnel(cohort)
+    return {
+        "n_sheets": n,
+        "families": families.count(),
+        "referred": funnel_["referred"],
+        "admitted": funnel_["admitted"],
+        "declined": funnel_["declined"],
+        "closed": families.filter(status=FamilyStatus.CLOSED).count(),
+        "positive_percent": {
+            code: t["positive_percent"] for code, t in tables.items() if t["scale"] == "impact"
+        },
+        "yes_percent": {
+            code: t["percent"]["yes"] for code, t in tables.items() if t["scale"] == "ynd"
         },
     }

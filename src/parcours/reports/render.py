@@ -12,6 +12,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from parcours import bands
 from parcours.reports.cohort import CLUSTERS, SCALES, display_percent
 
 
@@ -62,10 +63,24 @@ def table_rows(report: dict):
                 yield (cluster, code, "positive", "", table["positive_percent"])
 
 
+SECTIONS = (
+    "selection",
+    "funnel",
+    "profile",
+    "engagement",
+    "outcomes",
+    "baseline_change",
+    "coverage",
+    "by_project",
+)
+
+
 def _flat(prefix: str, value):
     if isinstance(value, dict):
         for key, inner in value.items():
             yield from _flat(f"{prefix}.{key}" if prefix else str(key), inner)
+    elif isinstance(value, list):
+        yield prefix, ", ".join(str(v) for v in value)
     else:
         yield prefix, value
 
@@ -75,7 +90,7 @@ def to_csv(report: dict) -> str:
     writer = csv.writer(out)
     writer.writerow(["section", "question", "choice", "count", "percent"])
     writer.writerows(table_rows(report))
-    for section in ("funnel", "profile", "engagement", "outcomes", "baseline_change", "coverage"):
+    for section in SECTIONS:
         for key, value in _flat("", report.get(section, {})):
             writer.writerow([section, key, "", value, ""])
     return out.getvalue()
@@ -93,7 +108,9 @@ def to_xlsx(report: dict) -> bytes:
     questions.append(["section", "question", "choice", "count", "percent"])
     for row in table_rows(report):
         questions.append(list(row))
-    for section in ("funnel", "profile", "engagement", "outcomes", "baseline_change", "coverage"):
+    for section in SECTIONS:
+        if section not in report:
+            continue
         sheet = book.create_sheet(section)
         sheet.append(["key", "value"])
         for key, value in _flat("", report.get(section, {})):
@@ -154,6 +171,9 @@ def context(report: dict, title: str, language: str) -> dict:
     return {
         "report": report,
         "charts": charts(report),
+        "baseline_chart": baseline_chart(report.get("baseline_change", {}), language),
+        "declined_reasons": declined_reasons(report["funnel"].get("declined_reasons", {})),
+        "by_project": by_project(report, definition, language),
         "title": title,
         "sections": sections,
         "impact_choices": [*impact_choices, _("no answer")],
@@ -224,12 +244,91 @@ def charts(report: dict) -> list[dict]:
             dict(ProcedureStatus.choices),
         ),
         (_("Children per family"), profile.get("children_per_family", {}), {}),
+        (_("Age"), profile.get("age_bands", {}), {}),
+        (
+            _("Years in the country"),
+            profile.get("years_in_country", {}).get("bands", {}),
+            {label: _("%(band)s years") % {"band": label} for label, _low in bands.YEARS_BANDS},
+        ),
     ]
     return [
         {"title": title, **chart}
         for title, counts, labels in specs
         if (chart := distribution(counts, labels))
     ]
+
+
+def baseline_chart(change: dict, language: str) -> dict | None:
+    """Mean change per baseline item as bars either side of zero, read with each item's
+    polarity (right = better), with the numbers as the text alternative."""
+    if not change:
+        return None
+    from parcours.instruments.models import InstrumentVersion
+
+    definition = InstrumentVersion.objects.active("baseline").definition
+    known = {q.name for q in definition.answerable}
+    centre, scale = 300, 30  # zero line, pixels per point of the 1-5 scale
+    rows = []
+    for i, (code, item) in enumerate(change.items()):
+        mean = item["mean_improvement"]
+        width = round(abs(mean) * scale, 1) if isinstance(mean, (int, float)) else 0
+        rows.append(
+            {
+                "label": definition.question(code).label(language) if code in known else code,
+                "mean": mean,
+                "improved": item["improved"],
+                "families": item["families"],
+                "x": centre if mean >= 0 else round(centre - width, 1),
+                "width": width,
+                "colour": COLOURS["huge"] if mean >= 0 else COLOURS["negative"],
+                "y": 6 + i * 22,
+            }
+        )
+    return {"rows": rows, "height": 12 + 22 * len(rows), "centre": centre}
+
+
+def declined_reasons(counts: dict) -> list[tuple[str, object]]:
+    """(criterion label, how many declined families did not meet it), most frequent first."""
+    from parcours.projects.models import EligibilityCriterion
+
+    labels = {}
+    for criterion in EligibilityCriterion.objects.filter(code__in=counts):
+        labels.setdefault(criterion.code, criterion.label)
+    return [(labels.get(code, code), n) for code, n in counts.items()]
+
+
+def by_project(report: dict, definition, language: str) -> dict | None:
+    """Each project's column beside the pooled totals, question by question."""
+    parts = report.get("by_project")
+    if not parts:
+        return None
+    columns = list(parts)
+    rows = [
+        (_("Sheets"), [parts[c]["n_sheets"] for c in columns], report["n_sheets"]),
+        (_("Families"), [parts[c]["families"] for c in columns], report["families"]),
+        (_("Admitted"), [parts[c]["admitted"] for c in columns], report["funnel"]["admitted"]),
+        (_("Closed"), [parts[c]["closed"] for c in columns], report["outcomes"]["closed"]),
+    ]
+    questions = []
+    for codes in CLUSTERS.values():
+        for code in codes:
+            table = report["questions"].get(code)
+            if not table:
+                continue
+            key, pooled = (
+                ("positive_percent", table["positive_percent"])
+                if table["scale"] == "impact"
+                else ("yes_percent", table["percent"]["yes"])
+            )
+            questions.append(
+                (
+                    definition.question(code).label(language),
+                    [display_percent(parts[c][key][code]) for c in columns],
+                    display_percent(pooled),
+                    table["scale"],
+                )
+            )
+    return {"columns": columns, "rows": rows, "questions": questions}
 
 
 def to_html(report: dict, title: str, language: str) -> str:

@@ -1,18 +1,34 @@
-"""The cohort report page and its downloads, for coordinators and evaluators."""
+"""The cohort report and its downloads, evaluation rounds, and the evaluators' sheet pages."""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parcours.accounts.models import Role
+from parcours.cases.access import posted
+from parcours.instruments.models import InstrumentCode
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.models import AuditAction
 from parcours.reports import render as outputs
-from parcours.reports.cohort import Cohort, compute
-from parcours.reports.forms import ReportForm, reportable_projects
+from parcours.reports.cohort import FreeText, compute
+from parcours.reports.forms import ReportForm, RoundForm, coordinated_projects, reportable_projects
+from parcours.reports.models import Round
 from parcours.reports.render import FORMATS, produce
+from parcours.reports.sheets import (
+    evaluation_sheets,
+    may_release,
+    pseudonym,
+    release,
+    sheet_rows,
+)
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
 
 
 @require_GET
@@ -22,14 +38,11 @@ def report(request):
     form = ReportForm(request.GET or None, user=request.user)
     context = {"form": form, "formats": list(FORMATS)}
     if form.is_valid():
-        projects = list(form.cleaned_data["projects"])
-        data = form.cleaned_data
-        result = compute(
-            Cohort(projects, data["admitted_from"], data["admitted_to"], data["statuses"])
-        )
-        if not all(request.user.has_role(Role.COORDINATOR, p.pk) for p in projects):
-            result.pop("barriers")  # free text stays with the organisation's own staff
-        language = (get_language() or "en")[:2]
+        cohort = form.cohort()
+        projects = cohort.projects
+        coordinates_all = all(request.user.has_role(Role.COORDINATOR, p.pk) for p in projects)
+        # Free text stays with the organisation's coordinators unless one of them released it.
+        result = compute(cohort, FreeText.ALL if coordinates_all else FreeText.RELEASED)
         title = _("Cohort report") + " · " + ", ".join(p.name for p in projects)
         fmt = request.GET.get("format")
         if fmt in FORMATS:
@@ -37,12 +50,107 @@ def report(request):
                 record(Actor.from_request(request), AuditAction.EXPORT, project)
             content_type, extension = FORMATS[fmt]
             response = HttpResponse(
-                produce(result, fmt, title, language), content_type=content_type
+                produce(result, fmt, title, _language()), content_type=content_type
             )
             if fmt != "html":
                 response["Content-Disposition"] = f'attachment; filename="report.{extension}"'
             return response
         query = request.GET.copy()
         query.pop("format", None)
-        context.update(outputs.context(result, title, language), query=query.urlencode())
+        context.update(outputs.context(result, title, _language()), query=query.urlencode())
+    context["may_define_rounds"] = coordinated_projects(request.user).exists()
     return render(request, "reports/report.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def rounds(request):
+    """Coordinators name the evaluation rounds of their projects."""
+    if not coordinated_projects(request.user).exists():
+        raise Http404
+    form = RoundForm(posted(request), user=request.user)
+    if form.is_valid():
+        form.instance.created_by = request.user
+        form.save()
+        messages.success(request, _("Round “%(name)s” saved.") % {"name": form.instance.name})
+        return redirect("reports:rounds")
+    listed = Round.objects.filter(project__in=reportable_projects(request.user)).select_related(
+        "project"
+    )
+    return render(request, "reports/rounds.html", {"form": form, "rounds": listed})
+
+
+@require_POST
+def round_delete(request, round_pk):
+    chosen = get_object_or_404(Round, pk=round_pk, project__in=coordinated_projects(request.user))
+    chosen.delete()
+    messages.success(request, _("Round “%(name)s” deleted.") % {"name": chosen.name})
+    return redirect("reports:rounds")
+
+
+@require_GET
+def sheets(request):
+    """Submitted sheets of the projects the user reports on, under pseudonyms."""
+    projects = reportable_projects(request.user)
+    if not projects.exists():
+        raise Http404
+    listed = evaluation_sheets(request.user).select_related("family", "family__project")
+    project = request.GET.get("project")
+    if project and project.isdigit():
+        listed = listed.filter(family__project_id=project)
+    instrument = request.GET.get("instrument")
+    if instrument in InstrumentCode.values:
+        listed = listed.filter(instrument=instrument)
+    page = Paginator(listed.order_by("-submitted_at"), 50).get_page(request.GET.get("page"))
+    for response in page:
+        response.pseudonym = pseudonym(response.family)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/sheets.html",
+        {
+            "page": page,
+            "projects": projects,
+            "instruments": InstrumentCode.choices,
+            "chosen_project": project or "",
+            "chosen_instrument": instrument or "",
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def sheet(request, response_pk):
+    response = get_object_or_404(
+        evaluation_sheets(request.user).select_related("family", "version"), pk=response_pk
+    )
+    releaser = may_release(request.user, response)
+    record(Actor.from_request(request), AuditAction.VIEW, response)
+    return render(
+        request,
+        "reports/sheet.html",
+        {
+            "response": response,
+            "pseudonym": pseudonym(response.family),
+            "rows": sheet_rows(response, _language(), every_text=releaser),
+            "may_release": releaser,
+        },
+    )
+
+
+@require_POST
+def sheet_release(request, response_pk, code):
+    response = get_object_or_404(
+        evaluation_sheets(request.user).select_related("family"), pk=response_pk
+    )
+    if not may_release(request.user, response):
+        raise Http404
+    answer = get_object_or_404(response.answers.exclude(text=""), code=code)
+    released = request.POST.get("release") == "1"
+    release(request.user, answer, released)
+    record(Actor.from_request(request), AuditAction.UPDATE, answer, family_id=response.family_id)
+    messages.success(
+        request,
+        _("Released to evaluators.") if released else _("No longer shown to evaluators."),
+    )
+    return redirect("reports:sheet", response_pk=response.pk)

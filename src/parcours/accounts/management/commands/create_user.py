@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from parcours.accounts.models import Role, User
 from parcours.accounts.services import create_user
-from parcours.projects.models import Project
+from parcours.projects.commandline import project_or_error
 
 
 class Command(BaseCommand):
@@ -33,10 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, project, role, generate_password, **options):
         if User.objects.filter(username=username).exists():
             raise CommandError(f"username {username!r}: this user exists already")
-        try:
-            project_obj = Project.objects.get(slug=project)
-        except Project.DoesNotExist:
-            raise CommandError(f"--project {project!r}: no project with this slug") from None
+        project_obj = project_or_error(project)
         candidate = User(
             username=username,
             first_name=options["first_name"],

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from parcours.accounts.services import import_author
 from parcours.cases.importing import CaseImportError, import_cases
 from parcours.privacy.audit import Actor
-from parcours.projects.models import Project
+from parcours.projects.commandline import project_or_error
 from parcours.spreadsheets import SpreadsheetError
 
 
@@ -22,10 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, project, file, as_user, **options):
-        try:
-            project_obj = Project.objects.get(slug=project)
-        except Project.DoesNotExist:
-            raise CommandError(f"--project {project!r}: no project with this slug") from None
+        project_obj = project_or_error(project)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")

@@ -3,18 +3,10 @@
 from django.core.management.base import CommandError
 
 from parcours.instruments.models import InstrumentCode
-from parcours.projects.models import Project
 
 
 def add_instrument(parser):
     parser.add_argument("--instrument", required=True, choices=InstrumentCode.values)
-
-
-def project_or_error(slug: str) -> Project:
-    try:
-        return Project.objects.get(slug=slug)
-    except Project.DoesNotExist:
-        raise CommandError(f"--project {slug!r}: no project with this slug") from None
 
 
 def output_or_error(path: str):

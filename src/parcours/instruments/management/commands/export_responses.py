@@ -1,13 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from parcours.instruments.management.commands._instrument import (
-    add_instrument,
-    output_or_error,
-    project_or_error,
-)
+from parcours.instruments.management.commands._instrument import add_instrument, output_or_error
 from parcours.instruments.transfer import export_rows
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.models import AuditAction
+from parcours.projects.commandline import project_or_error
 from parcours.spreadsheets import write_table
 
 

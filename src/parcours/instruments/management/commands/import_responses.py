@@ -3,12 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.accounts.services import import_author
-from parcours.instruments.management.commands._instrument import (
-    add_instrument,
-    project_or_error,
-)
+from parcours.instruments.management.commands._instrument import add_instrument
 from parcours.instruments.transfer import TransferError, import_responses
 from parcours.privacy.audit import Actor
+from parcours.projects.commandline import project_or_error
 
 
 class Command(BaseCommand):

@@ -19,8 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--country", default="BE", help="ISO 3166 code (default BE)")
         parser.add_argument("--organisation", default="", help="defaults to the project's name")
         parser.add_argument("--prefix", default="", help="case number prefix (default: initials)")
+        parser.add_argument(
+            "--network",
+            action="store_true",
+            help="a network project: it holds the evaluation data that member projects export "
+            "(import-evaluation), never case files",
+        )
 
-    def handle(self, *args, slug, name, country, organisation, prefix, **options):
+    def handle(self, *args, slug, name, country, organisation, prefix, network, **options):
         if slugify(slug) != slug:
             raise CommandError(f"--slug {slug!r}: use lower-case letters, digits and hyphens")
         country = country.upper()
@@ -39,6 +45,7 @@ class Command(BaseCommand):
                 name=name.strip(),
                 country=country,
                 prefix=prefix.upper(),
+                network=network,
             )
         except IntegrityError as error:
             raise CommandError(f"could not create the project: {error}") from None

@@ -1,0 +1,44 @@
+"""Ages and years in the country in bands: what pseudonymised evaluation data carries instead
+of dates (a birth date or an arrival date can identify a family; a band of years cannot).
+
+The bands of years in the country break at 5 and 10 because the seed reports "over 5" and
+"over 10" years; the age bands break at 18 because adults and children over 18 are counted.
+"""
+
+# (label, lowest value in the band); each band runs to the next one's lowest value.
+AGE_BANDS = [
+    ("0-5", 0),
+    ("6-11", 6),
+    ("12-17", 12),
+    ("18-24", 18),
+    ("25-39", 25),
+    ("40-59", 40),
+    ("60+", 60),
+]
+YEARS_BANDS = [("0", 0), ("1-5", 1), ("6-10", 6), ("11+", 11)]
+
+ADULT_AGE = 18
+
+
+def band(value: int | None, bands: list[tuple[str, int]]) -> str:
+    """The label of the band holding ``value`` ("" when unknown)."""
+    if value is None:
+        return ""
+    label = ""
+    for name, lowest in bands:
+        if value >= lowest:
+            label = name
+    return label
+
+
+def lowest(label: str, bands: list[tuple[str, int]]) -> int | None:
+    """The lowest value of a band, or None for an unknown label."""
+    return dict(bands).get(label)
+
+
+def age_band(age: int | None) -> str:
+    return band(age, AGE_BANDS)
+
+
+def years_band(years: int | None) -> str:
+    return band(years, YEARS_BANDS)

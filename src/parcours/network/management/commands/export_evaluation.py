@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.accounts.services import import_author
+from parcours.network.pooling import EvaluationFileError, dump, export_dataset
+from parcours.privacy.audit import Actor
+from parcours.projects.commandline import project_or_error
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a project's pseudonymised evaluation dataset for the network, signed with "
+        "PARCOURS_NETWORK_KEY: keyed pseudonyms (PARCOURS_EXPORT_SECRET), months instead of "
+        "dates, ages and years in the country in bands, coded answers only, no free text. "
+        "Example: parcours export-evaluation --project plan-together -o pt-2026.json"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--project", required=True)
+        parser.add_argument("--as-user", default="", help="recorded in the audit trail")
+        parser.add_argument("-o", "--output", required=True)
+
+    def handle(self, *args, project, as_user, output, **options):
+        project_obj = project_or_error(project)
+        user = import_author(project_obj, as_user)
+        if user is None:
+            raise CommandError(
+                f"--as-user {as_user!r}: not a member of {project}"
+                if as_user
+                else f"--project {project}: it has no coordinator to record; use --as-user"
+            )
+        try:
+            document = export_dataset(Actor(user), project_obj)
+        except (EvaluationFileError, ImproperlyConfigured) as error:
+            raise CommandError(str(error)) from None
+        Path(output).write_bytes(dump(document))
+        families = document["payload"]["families"]
+        sheets = sum(len(f["sheets"]) for f in families)
+        self.stdout.write(f"Wrote {output}: {len(families)} families, {sheets} sheets, signed.")

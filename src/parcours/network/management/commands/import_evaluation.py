@@ -1,0 +1,50 @@
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.accounts.services import import_author
+from parcours.network.pooling import EvaluationFileError, import_datasets
+from parcours.privacy.audit import Actor
+from parcours.projects.commandline import project_or_error
+
+
+class Command(BaseCommand):
+    help = (
+        "Load signed evaluation exports of member projects into a network project (made with "
+        "create-project --network). Every file is checked first: a file changed after export, "
+        "or signed with another key, is refused and nothing is imported. A newer export of "
+        "the same project replaces the older one. Example: parcours import-evaluation "
+        "--into network pt-2026.json lyon-2026.json"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--into", required=True, help="the network project's slug")
+        parser.add_argument("--as-user", default="", help="recorded as the importer")
+        parser.add_argument("files", nargs="+")
+
+    def handle(self, *args, into, as_user, files, **options):
+        project = project_or_error(into, "--into")
+        missing = [f for f in files if not Path(f).is_file()]
+        if missing:
+            raise CommandError(f"{', '.join(missing)}: no such file")
+        user = import_author(project, as_user)
+        if user is None:
+            raise CommandError(
+                f"--as-user {as_user!r}: not a member of {into}"
+                if as_user
+                else f"--into {into}: it has no coordinator to record; use --as-user"
+            )
+        try:
+            loaded = import_datasets(
+                Actor(user), project, [(Path(f).name, Path(f).read_bytes()) for f in files]
+            )
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from None
+        except EvaluationFileError as error:
+            raise CommandError("nothing was imported:\n  " + "\n  ".join(error.errors)) from None
+        for item in loaded:
+            verb = "replaced" if item.replaced else "added"
+            self.stdout.write(
+                f"{item.source}: {item.families} families, {item.sheets} sheets ({verb})."
+            )

@@ -1,0 +1,69 @@
+"""Sheet data as evaluators read it: pseudonymised, coded answers, and only the free text a
+coordinator has read and released.
+
+Case files go through ``Family.objects.visible_to``; evaluation data goes through
+``evaluation_sheets``, the one gate for it: submitted sheets of the projects a user reports on.
+"""
+
+from django.utils import timezone
+
+from parcours.accounts.models import Role
+from parcours.instruments.models import Answer, Response, ResponseStatus
+from parcours.privacy.crypto import blind_index
+from parcours.reports.forms import reportable_projects
+
+
+def evaluation_sheets(user):
+    return Response.objects.filter(
+        family__project__in=reportable_projects(user), status=ResponseStatus.SUBMITTED
+    )
+
+
+def may_release(user, response: Response) -> bool:
+    """Coordinators of the family's own project read every free text and release it."""
+    family = response.family
+    return family.pooled_from_id is None and user.has_role(Role.COORDINATOR, family.project_id)
+
+
+def pseudonym(family) -> str:
+    """A stable pseudonym for evaluators; pooled families keep the one their export gave them."""
+    if family.pooled_from_id:
+        return family.case_number
+    return "E-" + blind_index(str(family.pk), "evaluation-pseudonym")[:10].upper()
+
+
+def sheet_rows(response: Response, language: str, *, every_text: bool) -> list[dict]:
+    """The answers question by question; free text withheld unless released (or the reader
+    is a coordinator of the family's project)."""
+    definition = response.version.definition
+    answers = {a.code: a for a in response.answers.all()}
+    rows = []
+    for question in definition.answerable:
+        answer = answers.get(question.name)
+        if answer is None:
+            continue
+        row = {"answer": answer, "label": question.label(language), "free_text": False}
+        if question.type == "text":
+            if not answer.text:
+                continue
+            released = answer.released_at is not None
+            row.update(
+                free_text=True,
+                released=released,
+                value=answer.text if every_text or released else None,
+            )
+        elif question.is_choice:
+            row["value"] = ", ".join(
+                definition.choice_label(question, code, language) for code in answer.value.split()
+            )
+        else:
+            row["value"] = answer.value
+        rows.append(row)
+    return rows
+
+
+def release(user, answer: Answer, released: bool) -> None:
+    """Release a free-text answer to evaluators, or take the release back."""
+    answer.released_by = user if released else None
+    answer.released_at = timezone.now() if released else None
+    answer.save(update_fields=["released_by", "released_at"])
