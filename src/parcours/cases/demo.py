@@ -32,9 +32,12 @@ from parcours.cases.choices import (
 )
 from parcours.cases.models import Family, Person, StatusChange, today
 from parcours.casework.demo import CaseworkDemo
+from parcours.instruments.models import Answer
 from parcours.privacy.audit import Actor
 from parcours.projects.models import Project
 from parcours.projects.services import create_project
+from parcours.reports.models import Round
+from parcours.reports.sheets import release
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "parcours-demo"  # noqa: S105 - the printed demo login; refused in production
@@ -124,7 +127,22 @@ def build(seed: int = 2020, as_of: datetime.date | None = None) -> DemoResult:
     for index, status in enumerate(PLAN):
         builder.family(index, status)
     builder.re_referral()
+    _evaluation(project, team["coordinator"], as_of)
     return DemoResult(True, Family.objects.filter(project=project).count(), logins())
+
+
+def _evaluation(project: Project, coordinator: User, as_of: datetime.date) -> None:
+    """A named evaluation round, and every other barrier named released to the evaluator."""
+    Round.objects.create(
+        project=project,
+        name=f"Evaluation {as_of.year}",
+        starts_on=as_of - datetime.timedelta(days=365),
+        ends_on=max(as_of, today()),
+        created_by=coordinator,
+    )
+    barriers = Answer.objects.filter(response__family__project=project, code="c2_barriers")
+    for answer in list(barriers.exclude(text="").order_by("pk"))[::2]:
+        release(coordinator, answer, released=True)
 
 
 class _Builder:

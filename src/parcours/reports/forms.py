@@ -84,7 +84,10 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = coordinated_projects(user)
+        projects = coordinated_projects(user)
+        self.fields["project"].queryset = projects
+        if len(projects) == 1:
+            self.fields["project"].initial = projects[0]
 
     def clean(self):
         data = super().clean()
