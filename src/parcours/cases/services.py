@@ -85,6 +85,8 @@ def register_referral(
         Role.COORDINATOR, family.project_id
     ):
         raise PermissionError("only the project's case managers and coordinators refer families")
+    if family.project.network:
+        raise PermissionError("a network project holds pooled evaluation data, never referrals")
     family.status = FamilyStatus.REFERRED
     family.previous_referral = previous
     family.save()
