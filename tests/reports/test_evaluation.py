@@ -253,10 +253,12 @@ def test_baseline_change_is_drawn_with_a_text_alternative(make_family, coordinat
 def test_the_evaluator_sees_no_name_of_the_demo_data(db, client):
     from parcours.accounts.models import User
     from parcours.cases.models import Family, Person
+    from parcours.projects.models import Project
 
     call_command("demo", "--no-migrate", "--as-of", "2026-06-15", stdout=io.StringIO())
     client.force_login(User.objects.get(username="evaluator"))
-    pages = [client.get(reverse("reports:cohort"), {"projects": [1]}).content.decode()]
+    demo = Project.objects.get(slug="demo")
+    pages = [client.get(reverse("reports:cohort"), {"projects": [demo.pk]}).content.decode()]
     listing = client.get(reverse("reports:sheets"))
     pages.append(listing.content.decode())
     for response in listing.context["page"]:
