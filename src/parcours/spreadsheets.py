@@ -39,13 +39,19 @@ def read_table(name: str, data: bytes) -> tuple[list[str], list[list]]:
 
 
 def write_table(path: Path, header: list[str], rows, extra_sheets=()) -> None:
-    """Write CSV or XLSX by the file's extension; XLSX keeps numbers as numbers."""
-    if path.suffix.lower() == ".csv":
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-        return
+    """Write CSV or XLSX by the file's extension."""
+    fmt = "csv" if path.suffix.lower() == ".csv" else "xlsx"
+    path.write_bytes(table_bytes(fmt, header, rows, extra_sheets))
+
+
+def table_bytes(fmt: str, header: list[str], rows, extra_sheets=()) -> bytes:
+    """A table as CSV (UTF-8) or XLSX; XLSX keeps numbers as numbers."""
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return out.getvalue().encode()
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -57,4 +63,6 @@ def write_table(path: Path, header: list[str], rows, extra_sheets=()) -> None:
         extra = book.create_sheet(title)
         for row in sheet_rows:
             extra.append(row)
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

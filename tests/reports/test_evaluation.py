@@ -50,7 +50,7 @@ def test_an_evaluator_browses_sheets_under_pseudonyms(
     detail = client.get(reverse("reports:sheet", args=[sheet_with_barrier.pk]))
     html = detail.content.decode()
     assert detail.status_code == 200 and "free text, not released" in html
-    assert "E-" in listing and "Client Summary Sheet" in listing
+    assert "P-" in listing and "Client Summary Sheet" in listing
     for name in _names(twelve):
         assert name not in listing and name not in html
     assert BARRIER not in html and "Release to evaluators" not in html
@@ -274,3 +274,23 @@ def test_the_evaluator_sees_no_name_of_the_demo_data(db, client):
     for page in pages:
         found = pattern.search(page)
         assert not found, page[found.start() - 80 : found.end() + 80]
+
+
+def test_an_evaluator_downloads_a_projects_sheets_under_pseudonyms(
+    twelve,  # noqa: F811
+    sheet_with_barrier,
+    evaluator,
+    outsider,
+    login,
+    project,
+):
+    query = {"project": project.pk, "instrument": "client_summary_sheet", "format": "csv"}
+    response = login(evaluator).get(reverse("reports:sheets"), query)
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert text.count("\nP-") == 12 and "cm_trust" in text.splitlines()[0]
+    assert BARRIER not in text and "c1_barriers" not in text
+    for name in _names(twelve):
+        assert name not in text
+    assert AuditEvent.objects.filter(user=evaluator, action="export").exists()
+    assert login(outsider).get(reverse("reports:sheets"), query).status_code == 404

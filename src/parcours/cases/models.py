@@ -35,6 +35,7 @@ from parcours.cases.choices import (
     nationality_choices,
 )
 from parcours.dates import completed_months, completed_years
+from parcours.privacy.crypto import blind_index
 from parcours.privacy.fields import (
     EncryptedCharField,
     EncryptedPartialDateField,
@@ -227,6 +228,14 @@ class Family(models.Model):
         if arrived is None:
             return None
         return completed_years(arrived, today())
+
+    @property
+    def pseudonym(self) -> str:
+        """What evaluators and pseudonymised exports call the family: a keyed hash of its id
+        (no one without the key can link it back); pooled families keep their export's."""
+        if self.pooled_from_id:
+            return self.case_number
+        return "P-" + blind_index(str(self.pk), "pseudonym")[:12].upper()
 
     @property
     def months_supported(self) -> int | None:

@@ -17,7 +17,6 @@ from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.xlsform import CASE_FIELD, Definition
 from parcours.privacy.audit import Actor, record_many
-from parcours.privacy.crypto import blind_index
 from parcours.privacy.models import AuditAction
 from parcours.spreadsheets import read_table
 
@@ -240,7 +239,7 @@ def export_rows(code: str, project, *, pseudonymise: bool):
         answers = from_rows(response.version.definition, response.answers.all())
         case = response.family.case_number
         if pseudonymise:
-            case = "P-" + blind_index(f"{project.pk}:{case}", "export-pseudonym")[:12]
+            case = response.family.pseudonym
         rows.append([case, *(_export_value(answers.get(q.name)) for q in questions)])
     return header, rows
 

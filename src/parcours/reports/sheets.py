@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from parcours.accounts.models import Role
 from parcours.instruments.models import Answer, Response, ResponseStatus
-from parcours.privacy.crypto import blind_index
 from parcours.reports.forms import reportable_projects
 
 
@@ -23,13 +22,6 @@ def may_release(user, response: Response) -> bool:
     """Coordinators of the family's own project read every free text and release it."""
     family = response.family
     return family.pooled_from_id is None and user.has_role(Role.COORDINATOR, family.project_id)
-
-
-def pseudonym(family) -> str:
-    """A stable pseudonym for evaluators; pooled families keep the one their export gave them."""
-    if family.pooled_from_id:
-        return family.case_number
-    return "E-" + blind_index(str(family.pk), "evaluation-pseudonym")[:10].upper()
 
 
 def sheet_rows(response: Response, language: str, *, every_text: bool) -> list[dict]:

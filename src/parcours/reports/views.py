@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parcours.accounts.models import Role
 from parcours.cases.access import posted
 from parcours.instruments.models import InstrumentCode
+from parcours.instruments.transfer import export_rows
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.models import AuditAction
 from parcours.reports import render as outputs
@@ -21,10 +22,10 @@ from parcours.reports.render import FORMATS, produce
 from parcours.reports.sheets import (
     evaluation_sheets,
     may_release,
-    pseudonym,
     release,
     sheet_rows,
 )
+from parcours.spreadsheets import table_bytes
 
 
 def _language() -> str:
@@ -100,9 +101,10 @@ def sheets(request):
     instrument = request.GET.get("instrument")
     if instrument in InstrumentCode.values:
         listed = listed.filter(instrument=instrument)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and project and instrument in InstrumentCode.values:
+        return _sheets_download(request, projects, project, instrument, fmt)
     page = Paginator(listed.order_by("-submitted_at"), 50).get_page(request.GET.get("page"))
-    for response in page:
-        response.pseudonym = pseudonym(response.family)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -119,6 +121,17 @@ def sheets(request):
     )
 
 
+def _sheets_download(request, projects, project_pk, instrument, fmt):
+    """One project's sheets of one instrument as a table: pseudonyms, coded answers only."""
+    project = get_object_or_404(projects, pk=project_pk)
+    header, rows = export_rows(instrument, project, pseudonymise=True)
+    record(Actor.from_request(request), AuditAction.EXPORT, project)
+    content_type, extension = FORMATS[fmt]
+    response = HttpResponse(table_bytes(fmt, header, rows), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{instrument}.{extension}"'
+    return response
+
+
 @require_GET
 def sheet(request, response_pk):
     response = get_object_or_404(
@@ -131,7 +144,7 @@ def sheet(request, response_pk):
         "reports/sheet.html",
         {
             "response": response,
-            "pseudonym": pseudonym(response.family),
+            "pseudonym": response.family.pseudonym,
             "rows": sheet_rows(response, _language(), every_text=releaser),
             "may_release": releaser,
         },
