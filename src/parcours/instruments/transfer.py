@@ -209,13 +209,18 @@ def insert_answers(rows) -> None:
 
 
 def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
-    """One prepared INSERT run over all rows (executemany: SQLite loops in C, psycopg
-    pipelines)."""
+    """Insert rows in bulk: PostgreSQL's COPY, or one prepared INSERT run over all rows
+    (SQLite's executemany loops in C)."""
     quote = connection.ops.quote_name
     columns_sql = ", ".join(quote(c) for c in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {quote(table)} ({columns_sql}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({columns_sql}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {quote(table)} ({columns_sql}) VALUES ({placeholders})"  # noqa: S608
         cursor.executemany(sql, params)
 
 
