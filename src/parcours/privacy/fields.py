@@ -37,7 +37,7 @@ class _DecryptingAttribute(DeferredAttribute):
             return self
         value = super().__get__(instance, cls)
         if isinstance(value, Sealed):
-            value = self.field.from_plaintext(decrypt(value, self.field.aad(instance)))
+            value = self.field.unseal(value, self.field.row_of(instance))
             instance.__dict__[self.field.attname] = value
         return value
 
@@ -53,11 +53,24 @@ class EncryptedTextField(models.TextField):
         self.bind_to = tuple(bind_to)
         super().__init__(*args, **kwargs)
 
-    def aad(self, instance) -> bytes:
+    def row_of(self, instance):
+        """The row identity bound into this field's ciphertext for ``instance``."""
         row = ":".join(str(getattr(instance, f)) for f in self.bind_to) or instance.pk
         if row is None or row == "":
             raise ValueError(f"{instance._meta.label} needs a primary key before encryption")
-        return associated_data(instance._meta.db_table, self.column, row)
+        return row
+
+    def aad(self, instance) -> bytes:
+        return associated_data(instance._meta.db_table, self.column, self.row_of(instance))
+
+    def unseal(self, value, row):
+        """Decrypt a value read with ``values_list`` (no model instance): reports read many
+        rows and need only a few columns."""
+        if not isinstance(value, Sealed):
+            return value
+        return self.from_plaintext(
+            decrypt(value, associated_data(self.model._meta.db_table, self.column, row))
+        )
 
     # Python value <-> plaintext string; subclasses store other types.
     def to_plaintext(self, value) -> str:

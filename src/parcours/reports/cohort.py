@@ -251,13 +251,19 @@ def profile(families) -> dict:
     years: dict = {}  # family -> years since the earliest arrival, exact or band floor
     exact_years: dict = {}
     children_of: Counter = Counter(dict.fromkeys(families.values_list("pk", flat=True), 0))
-    members = Person.objects.filter(family__in=families).only(
-        "family_id", "role", "birth_date", "nationality", "arrival_date", "age_band", "years_band"
+    sealed_birth = Person._meta.get_field("birth_date")
+    members = Person.objects.filter(family__in=families).values_list(
+        "pk",
+        "family_id",
+        "role",
+        "birth_date",
+        "nationality",
+        "arrival_date",
+        "age_band",
+        "years_band",
     )
-    for person in members:
-        family, role, birth = person.family_id, person.role, person.birth_date
-        nationality, arrival = person.nationality, person.arrival_date
-        age_band, years_band = person.age_band, person.years_band
+    for pk, family, role, birth, nationality, arrival, age_band, years_band in members:
+        birth = sealed_birth.unseal(birth, pk)
         age = birth.age_on(now) if birth else bands.lowest(age_band, bands.AGE_BANDS)
         ages[bands.age_band(age) or "unknown"] += 1
         adult = age >= bands.ADULT_AGE if age is not None else role != PersonRole.CHILD
