@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from parcours.accounts.models import Membership, Role
 from parcours.accounts.services import create_user
@@ -22,6 +23,7 @@ from parcours.privacy import keys
 from parcours.privacy.audit import Actor
 from parcours.projects.services import create_project
 from parcours.reports.cohort import Cohort, compute
+from parcours.reports.render import produce
 from tests.conftest import PASSWORD, make_person
 from tests.reports.test_seed_tables import POSITIVE, seed_csv
 
@@ -151,6 +153,9 @@ def test_the_network_report_shows_each_project_beside_the_pooled_totals(
     client = login(network.memberships.get().user)
     page = client.get(reverse("reports:cohort"), {"projects": [network.pk]})
     assert "Per project" in page.content.decode() and "Pooled" in page.content.decode()
+    pdf = PdfReader(io.BytesIO(produce(report, "pdf", "Network", "en")))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Per project" in text and "Pooled" in text and "JRS" in text
     assert Family.objects.filter(project=network).count() == 16  # with the declined one
     assert not Family.objects.visible_to(network.memberships.get().user).exists()
 
