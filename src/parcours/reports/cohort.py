@@ -199,17 +199,21 @@ def questions(scaled: dict, counts: dict, n: int) -> dict:
     return {code: _question_table(code, scaled[code], counts[code], n) for code in scaled}
 
 
-def free_text(sheets, codes: dict[str, str], free: str) -> dict[str, list[str]]:
-    """The barriers named, per cluster: only non-empty answers are read and decrypted."""
-    result: dict[str, list[str]] = {cluster: [] for cluster in codes}
+def free_text(cohort: Cohort, sheet_ids: set, free: str) -> dict[str, list[str]]:
+    """The barriers named, per cluster. The few non-empty answers of the projects are found
+    by question first, then kept if their sheet is counted: driven by the sheets instead,
+    SQLite probed every sheet of the cohort (bench/report.py)."""
+    result: dict[str, list[str]] = {cluster: [] for cluster in BARRIERS}
     if free == FreeText.NONE:
         return result
-    cluster_of = {code: cluster for cluster, code in codes.items()}
-    answers = Answer.objects.filter(response__in=sheets, code__in=cluster_of).exclude(text="")
+    cluster_of = {code: cluster for cluster, code in BARRIERS.items()}
+    answers = Answer.objects.filter(
+        code__in=cluster_of, response__family__project__in=cohort.projects
+    ).exclude(text="")
     if free == FreeText.RELEASED:
         answers = answers.exclude(released_at=None)
-    for answer in answers.only("response_id", "code", "text"):
-        if answer.text:
+    for answer in answers.only("response_id", "code", "text").order_by("pk"):
+        if answer.response_id in sheet_ids and answer.text:
             result[cluster_of[answer.code]].append(answer.text)
     return result
 
@@ -392,7 +396,8 @@ def compute(cohort: Cohort, free: str = FreeText.ALL) -> dict:
 def _compute(cohort: Cohort, free: str) -> dict:
     families = cohort.families()
     sheets = cohort.sheets()
-    n = sheets.count()
+    sheet_ids = set(sheets.values_list("pk", flat=True))
+    n = len(sheet_ids)
     family_count = families.count()
     scaled = scaled_questions()
     counts = answer_counts(sheets, [*scaled, VULNERABILITIES])
@@ -402,7 +407,7 @@ def _compute(cohort: Cohort, free: str) -> dict:
         "families": family_count,
         "questions": questions(scaled, counts, n),
         "clusters": CLUSTERS,
-        "barriers": free_text(sheets, BARRIERS, free),
+        "barriers": free_text(cohort, sheet_ids, free),
         "funnel": funnel(cohort),
         "profile": {
             **profile(families),
