@@ -240,6 +240,11 @@ def funnel(cohort: Cohort) -> dict:
     return totals
 
 
+def tally(families, field: str) -> dict:
+    """How many families hold each value of ``field``: a GROUP BY, not a list of values."""
+    return dict(families.order_by().values_list(field).annotate(n=Count("pk")))
+
+
 def profile(families) -> dict:
     """Who the cohort are. Ages and years in the country are counted in bands, so pooled
     families (which carry bands, not dates) count alongside the organisation's own."""
@@ -249,7 +254,8 @@ def profile(families) -> dict:
     origins: Counter = Counter()
     years: dict = {}  # family -> years since the earliest arrival, exact or band floor
     exact_years: dict = {}
-    children_of: Counter = Counter(dict.fromkeys(families.values_list("pk", flat=True), 0))
+    family_count = families.count()
+    children_of: Counter = Counter()
     sealed_birth = Person._meta.get_field("birth_date")
     members = Person.objects.filter(family__in=families).values_list(
         "pk",
@@ -282,7 +288,7 @@ def profile(families) -> dict:
             years[family] = max(years.get(family, 0), stay)
     year_bands = Counter(bands.years_band(y) for y in years.values())
     return {
-        "families": len(children_of),
+        "families": family_count,
         "adults": adults,
         "children": children,
         "children_over_18": children_over_18,
@@ -296,11 +302,16 @@ def profile(families) -> dict:
                 label: year_bands[label] for label, _low in bands.YEARS_BANDS if year_bands[label]
             },
         },
-        "status_at_entry": dict(Counter(families.values_list("status_at_entry", flat=True))),
+        "status_at_entry": tally(families, "status_at_entry"),
         "children_per_family": {
-            str(k): v for k, v in sorted(Counter(children_of.values()).items())
+            str(k): v
+            for k, v in sorted(
+                (
+                    Counter(children_of.values()) + Counter({0: family_count - len(children_of)})
+                ).items()
+            )
         },
-        "procedure_status": dict(Counter(families.values_list("procedure_status", flat=True))),
+        "procedure_status": tally(families, "procedure_status"),
     }
 
 
@@ -308,7 +319,7 @@ def engagement(families) -> dict:
     now = today()
     months = [
         completed_months(admitted, closed or now)
-        for admitted, closed in families.values_list("admitted_on", "closed_on")
+        for admitted, closed in families.order_by().values_list("admitted_on", "closed_on")
     ]
     contacts = dict(
         Contact.objects.filter(family__in=families).values_list("kind").annotate(n=Count("id"))
@@ -330,10 +341,8 @@ def outcomes(families) -> dict:
     closed = families.filter(status=FamilyStatus.CLOSED)
     return {
         "closed": closed.count(),
-        "resolution": dict(Counter(closed.values_list("resolution", flat=True))),
-        "engagement_at_closure": dict(
-            Counter(closed.values_list("engagement_at_closure", flat=True))
-        ),
+        "resolution": tally(closed, "resolution"),
+        "engagement_at_closure": tally(closed, "engagement_at_closure"),
         "in_contact": families.filter(
             status__in=(FamilyStatus.ACTIVE, FamilyStatus.PAUSED)
         ).count(),
