@@ -5,6 +5,7 @@ var/), ``test``, or ``production`` (refuses to start without SECRET_KEY, encrypt
 ALLOWED_HOSTS). See docs/operators.md for every variable.
 """
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_countries",
+    "axes",
     "parcours.accounts",
     "parcours.projects",
     "parcours.privacy",
@@ -107,7 +109,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parcours.privacy.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after PARCOURS_LOGIN_FAILURES failed attempts for one name
+# from one address, that pair is refused for PARCOURS_LOGIN_COOLOFF_MINUTES. Counted per name
+# and address together, so an office behind one address is not locked out by one person.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PARCOURS_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env_int("PARCOURS_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "parcours.privacy.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "parcours.accounts.lockout.locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "parcours.urls"
 WSGI_APPLICATION = "parcours.wsgi.application"
