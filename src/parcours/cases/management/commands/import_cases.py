@@ -2,10 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.accounts.services import import_author
 from parcours.cases.importing import CaseImportError, import_cases
 from parcours.privacy.audit import Actor
-from parcours.projects.commandline import project_or_error
+from parcours.projects.commandline import author_or_error, project_or_error
 from parcours.spreadsheets import SpreadsheetError
 
 
@@ -26,13 +25,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        user = import_author(project_obj, as_user)
-        if user is None:
-            raise CommandError(
-                f"--as-user {as_user!r}: not a member of {project}"
-                if as_user
-                else f"--project {project}: no coordinator; use --as-user"
-            )
+        user = author_or_error(project_obj, as_user)
         try:
             created, kept = import_cases(Actor(user), project_obj, path.name, path.read_bytes())
         except (CaseImportError, SpreadsheetError) as error:

@@ -2,11 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.accounts.services import import_author
 from parcours.instruments.management.commands._instrument import add_instrument
 from parcours.instruments.transfer import TransferError, import_responses
 from parcours.privacy.audit import Actor
-from parcours.projects.commandline import project_or_error
+from parcours.projects.commandline import author_or_error, project_or_error
 
 
 class Command(BaseCommand):
@@ -27,14 +26,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        user = import_author(project_obj, as_user)
-        if user is None:
-            raise CommandError(
-                f"--as-user {as_user!r}: not a member of {project}"
-                if as_user
-                else f"--project {project}: it has no coordinator to record as the author; "
-                "use --as-user"
-            )
+        user = author_or_error(project_obj, as_user)
         try:
             result = import_responses(
                 Actor(user), instrument, project_obj, path.name, path.read_bytes()

@@ -3,10 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.accounts.services import import_author
 from parcours.network.pooling import EvaluationFileError, dump, export_dataset
 from parcours.privacy.audit import Actor
-from parcours.projects.commandline import project_or_error
+from parcours.projects.commandline import author_or_error, project_or_error
 
 
 class Command(BaseCommand):
@@ -24,13 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, project, as_user, output, **options):
         project_obj = project_or_error(project)
-        user = import_author(project_obj, as_user)
-        if user is None:
-            raise CommandError(
-                f"--as-user {as_user!r}: not a member of {project}"
-                if as_user
-                else f"--project {project}: it has no coordinator to record; use --as-user"
-            )
+        user = author_or_error(project_obj, as_user)
         try:
             document = export_dataset(Actor(user), project_obj)
         except (EvaluationFileError, ImproperlyConfigured) as error:

@@ -3,10 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.accounts.services import import_author
 from parcours.network.pooling import EvaluationFileError, import_datasets
 from parcours.privacy.audit import Actor
-from parcours.projects.commandline import project_or_error
+from parcours.projects.commandline import author_or_error, project_or_error
 
 
 class Command(BaseCommand):
@@ -28,13 +27,7 @@ class Command(BaseCommand):
         missing = [f for f in files if not Path(f).is_file()]
         if missing:
             raise CommandError(f"{', '.join(missing)}: no such file")
-        user = import_author(project, as_user)
-        if user is None:
-            raise CommandError(
-                f"--as-user {as_user!r}: not a member of {into}"
-                if as_user
-                else f"--into {into}: it has no coordinator to record; use --as-user"
-            )
+        user = author_or_error(project, as_user, "--into")
         try:
             loaded = import_datasets(
                 Actor(user), project, [(Path(f).name, Path(f).read_bytes()) for f in files]
