@@ -245,7 +245,7 @@ def tally(families, field: str) -> dict:
     return dict(families.order_by().values_list(field).annotate(n=Count("pk")))
 
 
-def profile(families) -> dict:
+def profile(families, family_count: int) -> dict:
     """Who the cohort are. Ages and years in the country are counted in bands, so pooled
     families (which carry bands, not dates) count alongside the organisation's own."""
     now = today()
@@ -254,7 +254,6 @@ def profile(families) -> dict:
     origins: Counter = Counter()
     years: dict = {}  # family -> years since the earliest arrival, exact or band floor
     exact_years: dict = {}
-    family_count = families.count()
     children_of: Counter = Counter()
     sealed_birth = Person._meta.get_field("birth_date")
     members = Person.objects.filter(family__in=families).values_list(
@@ -419,7 +418,7 @@ def _compute(cohort: Cohort, free: str) -> dict:
         "barriers": free_text(cohort, sheet_ids, free),
         "funnel": funnel(cohort),
         "profile": {
-            **profile(families),
+            **profile(families, family_count),
             "vulnerabilities": vulnerabilities(counts[VULNERABILITIES]),
         },
         "engagement": engagement(families),
