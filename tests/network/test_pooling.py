@@ -199,6 +199,8 @@ def test_bad_values_are_named_by_file_family_and_field(member_projects, network,
     payload = document["payload"]
     payload["families"][1]["status"] = "vanished"
     payload["families"][2]["referred"] = "last spring"
+    payload["families"][3]["sheets"][0]["submitted"] = "yesterday"
+    payload["exported_at"] = "soon"
     document["signature"] = pooling._sign(payload, pooling.network_key())
     _write(path, document)
     with pytest.raises(CommandError) as error:
@@ -206,6 +208,8 @@ def test_bad_values_are_named_by_file_family_and_field(member_projects, network,
     message = str(error.value)
     assert "pt.json: family 2" in message and "status 'vanished'" in message
     assert "family 3" in message and "'last spring' is not a month" in message
+    assert "family 4" in message and "submitted 'yesterday'" in message
+    assert "exported_at 'soon'" in message
     assert not Family.objects.filter(project=network).exists()
 
 

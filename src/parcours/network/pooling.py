@@ -238,6 +238,11 @@ def _problems(name: str, payload: dict) -> list[str]:
     instruments = _choices(Response, "instrument")
     if not isinstance(payload.get("families"), list):
         return [f"{name}: it holds no list of families"]
+    for header in ("organisation", "project"):
+        if not isinstance(payload.get(header), str) or not payload[header].strip():
+            errors.append(f"{name}: {header} is missing")
+    if not _parse_moment(payload.get("exported_at")):
+        errors.append(f"{name}: exported_at {payload.get('exported_at')!r} is not a date and time")
     for i, row in enumerate(payload["families"], start=1):
         where = f"{name}: family {i} ({row.get('id', '?')})"
         for code in FAMILY_CODES:
@@ -266,7 +271,21 @@ def _problems(name: str, payload: dict) -> list[str]:
         for sheet in row.get("sheets", []):
             if sheet.get("instrument") not in instruments - {""}:
                 errors.append(f"{where}: instrument {sheet.get('instrument')!r} unknown")
+            if not _parse_moment(sheet.get("submitted")):
+                errors.append(
+                    f"{where}: submitted {sheet.get('submitted')!r} is not a date and time"
+                )
+            if not isinstance(sheet.get("answers", {}), dict):
+                errors.append(f"{where}: a sheet's answers are not a list of codes and values")
     return errors
+
+
+def _parse_moment(text) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
 
 
 def _parse_month(text) -> datetime.date | None:
@@ -312,7 +331,7 @@ def _load(actor, project, payload: dict, digest: str) -> Loaded:
         organisation=payload["organisation"],
         name=payload["project"],
         country=payload.get("country", ""),
-        exported_at=datetime.datetime.fromisoformat(payload["exported_at"]),
+        exported_at=_parse_moment(payload["exported_at"]),
         digest=digest,
         imported_by=actor.user,
     )
@@ -364,7 +383,7 @@ def _load(actor, project, payload: dict, digest: str) -> Loaded:
             code = sheet["instrument"]
             if code not in versions:
                 versions[code] = InstrumentVersion.objects.active(code)
-            submitted = datetime.datetime.fromisoformat(sheet["submitted"])
+            submitted = _parse_moment(sheet["submitted"])
             response = Response(
                 family=family,
                 version=versions[code],
