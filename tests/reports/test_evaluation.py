@@ -294,3 +294,21 @@ def test_an_evaluator_downloads_a_projects_sheets_under_pseudonyms(
         assert name not in text
     assert AuditEvent.objects.filter(user=evaluator, action="export").exists()
     assert login(outsider).get(reverse("reports:sheets"), query).status_code == 404
+
+
+def test_only_a_coordinator_of_its_project_deletes_a_round(
+    coordinator, evaluator, outsider, login, project
+):
+    chosen = Round.objects.create(
+        project=project,
+        name="Q1",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 3, 31),
+        created_by=coordinator,
+    )
+    url = reverse("reports:round_delete", args=[chosen.pk])
+    for user in (evaluator, outsider):
+        assert login(user).post(url).status_code == 404
+    assert Round.objects.filter(pk=chosen.pk).exists()
+    assert login(coordinator).post(url).status_code == 302
+    assert not Round.objects.exists()
