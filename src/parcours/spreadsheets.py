@@ -38,6 +38,58 @@ def read_table(name: str, data: bytes) -> tuple[list[str], list[list]]:
     return header, values[1:]
 
 
+# OWASP's CSV-injection rule: a text cell that a spreadsheet would read as a formula (or that
+# smuggles one after a tab or carriage return) is written with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell as it may be written: numbers, dates and empties as they are, text defused."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(row) -> list:
+    return [safe_cell(value) for value in row]
+
+
+class TableWriter:
+    """The one writer of every CSV and XLSX Parcours produces: one or more named sheets of
+    rows, each cell through ``safe_cell``. A CSV holds the first sheet only."""
+
+    def __init__(self, fmt: str):
+        if fmt not in ("csv", "xlsx"):
+            raise ValueError(f"unknown table format {fmt!r}")
+        self.fmt = fmt
+        self.sheets: list[tuple[str, list[list]]] = []
+
+    def sheet(self, title: str, rows=()) -> list[list]:
+        """Add a sheet (rows may follow with ``append``); returns its row list."""
+        rows = [safe_row(row) for row in rows]
+        self.sheets.append((title, rows))
+        return rows
+
+    def append(self, row) -> None:
+        self.sheets[-1][1].append(safe_row(row))
+
+    def to_bytes(self) -> bytes:
+        if self.fmt == "csv":
+            out = io.StringIO()
+            csv.writer(out).writerows(self.sheets[0][1] if self.sheets else [])
+            return out.getvalue().encode()
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        for title, rows in self.sheets:
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
 def write_table(path: Path, header: list[str], rows, extra_sheets=()) -> None:
     """Write CSV or XLSX by the file's extension."""
     fmt = "csv" if path.suffix.lower() == ".csv" else "xlsx"
@@ -46,23 +98,10 @@ def write_table(path: Path, header: list[str], rows, extra_sheets=()) -> None:
 
 def table_bytes(fmt: str, header: list[str], rows, extra_sheets=()) -> bytes:
     """A table as CSV (UTF-8) or XLSX; XLSX keeps numbers as numbers."""
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return out.getvalue().encode()
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("data")
-    sheet.append(header)
+    writer = TableWriter(fmt)
+    data = writer.sheet("data", [header])
     for row in rows:
-        sheet.append(row)
+        data.append(safe_row(row))
     for title, sheet_rows in extra_sheets:
-        extra = book.create_sheet(title)
-        for row in sheet_rows:
-            extra.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        writer.sheet(title, sheet_rows)
+    return writer.to_bytes()

@@ -4,8 +4,6 @@ For outputs marked for outside the organisation, counts below the small-cell thr
 "<k" and free text is left out.
 """
 
-import csv
-import io
 import json
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from parcours import bands
 from parcours.reports.cohort import CLUSTERS, SCALES, display_percent
+from parcours.spreadsheets import TableWriter
 
 
 def masked(report: dict, k: int) -> dict:
@@ -86,38 +85,29 @@ def _flat(prefix: str, value):
 
 
 def to_csv(report: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "question", "choice", "count", "percent"])
-    writer.writerows(table_rows(report))
+    writer = TableWriter("csv")
+    writer.sheet("questions", [["section", "question", "choice", "count", "percent"]])
+    for row in table_rows(report):
+        writer.append(row)
     for section in SECTIONS:
         for key, value in _flat("", report.get(section, {})):
-            writer.writerow([section, key, "", value, ""])
-    return out.getvalue()
+            writer.append([section, key, "", value, ""])
+    return writer.to_bytes().decode()
 
 
 def to_xlsx(report: dict) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    summary = book.active
-    summary.title = "summary"
-    summary.append(["sheets", report["n_sheets"]])
-    summary.append(["families", report["families"]])
-    questions = book.create_sheet("questions")
-    questions.append(["section", "question", "choice", "count", "percent"])
+    writer = TableWriter("xlsx")
+    writer.sheet("summary", [["sheets", report["n_sheets"]], ["families", report["families"]]])
+    writer.sheet("questions", [["section", "question", "choice", "count", "percent"]])
     for row in table_rows(report):
-        questions.append(list(row))
+        writer.append(row)
     for section in SECTIONS:
         if section not in report:
             continue
-        sheet = book.create_sheet(section)
-        sheet.append(["key", "value"])
+        writer.sheet(section, [["key", "value"]])
         for key, value in _flat("", report.get(section, {})):
-            sheet.append([key, value])
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue()
+            writer.append([key, value])
+    return writer.to_bytes()
 
 
 def context(report: dict, title: str, language: str) -> dict:
