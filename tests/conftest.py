@@ -208,13 +208,25 @@ def make_family(project, case_manager, coordinator):
     return make
 
 
+def verified_login(client, user):
+    """Sign ``client`` in as ``user`` with both factors, as SignInView leaves a session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def login():
-    """A test client signed in as ``user`` (English unless told otherwise)."""
+    """A test client signed in as ``user`` with both factors (English unless told otherwise)."""
 
     def client_for(user, language="en"):
-        client = Client(HTTP_ACCEPT_LANGUAGE=language)
-        client.force_login(user)
-        return client
+        return verified_login(Client(HTTP_ACCEPT_LANGUAGE=language), user)
 
     return client_for

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from parcours import i18n_check
+from tests.conftest import verified_login
 
 
 @pytest.mark.parametrize(
@@ -18,13 +19,13 @@ from parcours import i18n_check
 def test_pages_follow_the_browser_language(client, case_manager, language, sign_in, new_referral):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'lang="{language}"' in page and sign_in in page
-    client.force_login(case_manager)
+    verified_login(client, case_manager)
     page = client.get(reverse("cases:caseload"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert new_referral in page
 
 
 def test_the_language_switcher_sets_the_language(client, case_manager):
-    client.force_login(case_manager)
+    verified_login(client, case_manager)
     client.post(reverse("set_language"), {"language": "fr", "next": "/caseload/"})
     assert "Mes dossiers" in client.get(reverse("cases:caseload")).content.decode()
 

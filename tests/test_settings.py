@@ -49,7 +49,7 @@ def test_production_starts_with_everything_set(tmp_path):
     [
         ({"PARCOURS_ENV": "staging"}, "PARCOURS_ENV"),
         ({"DEBUG": "maybe"}, "DEBUG"),
-        ({"SESSION_COOKIE_AGE": "soon"}, "SESSION_COOKIE_AGE"),
+        ({"PARCOURS_SESSION_IDLE_MINUTES": "soon"}, "PARCOURS_SESSION_IDLE_MINUTES"),
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
     ],
 )

@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "parcours.accounts",
     "parcours.projects",
     "parcours.privacy",
@@ -107,8 +110,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "parcours.accounts.middleware.SessionLimitsMiddleware",
+    "parcours.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "parcours.privacy.middleware.NoStoreMiddleware",
+    "parcours.privacy.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -220,10 +228,20 @@ STORAGES = {
     },
 }
 
-# Sessions end with the browser and after a working day of inactivity at most.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+# Sessions end with the browser, after PARCOURS_SESSION_IDLE_MINUTES without a request (the
+# session store's expiry, renewed by every request) and PARCOURS_SESSION_MAX_HOURS after
+# sign-in whatever the activity (parcours.accounts.middleware).
+PARCOURS_SESSION_IDLE_MINUTES = env_int("PARCOURS_SESSION_IDLE_MINUTES", 30, minimum=2)
+PARCOURS_SESSION_MAX_HOURS = env_int("PARCOURS_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = PARCOURS_SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True
+
+# Two-factor sign-in (django-otp, TOTP): required for every role unless turned off, which only
+# the demo does by default. Lost phone: `parcours reset-2fa USERNAME`.
+PARCOURS_REQUIRE_2FA = env_bool("PARCOURS_REQUIRE_2FA", PARCOURS_ENV != "development")
+OTP_TOTP_ISSUER = "Parcours"
+OTP_TOTP_THROTTLE_FACTOR = 1
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -235,7 +253,27 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Entering the browsers' preload list is the domain owner's decision, not ours.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): only our own files run or style a page; no inline
+# script or style, no framing, no plugins, forms post only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
 
 # Only these proxies are believed about the client address written to the audit trail.
 PARCOURS_TRUSTED_PROXIES = env_list("PARCOURS_TRUSTED_PROXIES")

@@ -31,14 +31,24 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    """A fresh browser profile per call (a user), closed after the test."""
+    """A fresh browser profile per call (a user), closed after the test.
+
+    Every page a journey visits is watched for Content Security Policy violations (Chromium
+    reports each one on the console): the test fails on any of them.
+    """
     contexts = []
+    violations = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def make(locale="en-GB", viewport=None):
         context = browser.new_context(
             locale=locale, viewport=viewport or {"width": 1280, "height": 900}
         )
         context.set_default_timeout(10_000)
+        context.on("console", watch)
         contexts.append(context)
         return context.new_page()
 
@@ -48,11 +58,33 @@ def new_page(browser):
     # Under Playwright's event loop Django hands this context its own connection: close it,
     # or PostgreSQL cannot drop the test database at the end.
     connections.close_all()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
+
+
+def totp_code(username: str) -> str:
+    """The code the person's authenticator app shows now (a device is made if they have none).
+
+    The device forgets the last code it accepted, so one person may sign in twice within
+    the same 30 seconds in one test.
+    """
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from parcours.accounts.models import User
+
+    user = User.objects.get(username=username)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "phone"}
+    )
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
 
 
 def sign_in(page, base_url, username, password):
+    """Sign in as a person does: name, password and the code from the app."""
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
+    page.fill("#id_code", totp_code(username))
     page.click("main button[type=submit]")
     page.wait_for_load_state()

@@ -109,3 +109,22 @@ def test_a_value_sealed_with_a_removed_key_is_refused(settings, make_family):
     keys.keyring.cache_clear()
     with pytest.raises(DecryptionError, match="no key"):
         _ = Family.objects.get(pk=family.pk).address
+
+
+def test_a_missing_key_file_is_not_remade_over_encrypted_data(settings, tmp_path, make_family):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from parcours.privacy import keys
+
+    settings.PARCOURS_ENCRYPTION_KEYS = []
+    settings.PARCOURS_BLIND_INDEX_KEY = ""
+    settings.PARCOURS_KEY_FILE = tmp_path / "keys.json"
+    keys.keyring.cache_clear()
+    keys.keyring()  # an empty database: the file is made
+    assert settings.PARCOURS_KEY_FILE.exists()
+    make_family("active")
+    settings.PARCOURS_KEY_FILE.unlink()
+    keys.keyring.cache_clear()
+    with pytest.raises(ImproperlyConfigured, match="key file .* is missing"):
+        keys.keyring()
+    assert not settings.PARCOURS_KEY_FILE.exists()

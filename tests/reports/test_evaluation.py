@@ -18,7 +18,7 @@ from parcours.instruments.models import Answer, Response
 from parcours.privacy.audit import Actor
 from parcours.privacy.models import AuditEvent
 from parcours.reports.models import Round
-from tests.conftest import make_person
+from tests.conftest import make_person, verified_login
 from tests.reports.test_outputs import twelve  # noqa: F401 (fixture)
 
 BARRIER = "Amina fears the lawyer at Rue Haute 12"
@@ -256,7 +256,7 @@ def test_the_evaluator_sees_no_name_of_the_demo_data(db, client):
     from parcours.projects.models import Project
 
     call_command("demo", "--no-migrate", "--as-of", "2026-06-15", stdout=io.StringIO())
-    client.force_login(User.objects.get(username="evaluator"))
+    verified_login(client, User.objects.get(username="evaluator"))
     demo = Project.objects.get(slug="demo")
     pages = [client.get(reverse("reports:cohort"), {"projects": [demo.pk]}).content.decode()]
     listing = client.get(reverse("reports:sheets"))

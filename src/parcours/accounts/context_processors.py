@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from parcours.accounts.models import Role
 
 
@@ -7,6 +9,7 @@ def roles(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
+        "session_idle_seconds": settings.PARCOURS_SESSION_IDLE_MINUTES * 60,
         "is_case_manager": user.has_role(Role.CASE_MANAGER),
         "is_coordinator": user.has_role(Role.COORDINATOR),
         "may_report": user.has_role(Role.COORDINATOR) or user.has_role(Role.EVALUATOR),

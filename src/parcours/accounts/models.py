@@ -4,9 +4,13 @@ A user holds one role per project. What a role may see of case data is decided i
 ``parcours.cases.visibility``; this module only records who holds which role where.
 """
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 
 class Role(models.TextChoices):
@@ -19,6 +23,9 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A person who signs in. Staff status is only for the administrators' admin site."""
 
+    # Raised to end every session of the user at once (a reset of their second factor).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -26,6 +33,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Sessions carry this hash: a new password or a new session generation ends them."""
+        return salted_hmac(
+            "parcours.accounts.User.session",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def project_ids(self, *roles: Role) -> set[int]:
         """Projects where the user holds one of ``roles`` (memberships cached per instance)."""
@@ -60,3 +76,42 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.project}"
+
+
+def recovery_hash(code: str) -> str:
+    """Codes are long and random, so a plain SHA-256 of the normalised code suffices."""
+    normalised = "".join(ch for ch in code.lower() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """Ten one-time codes for when the phone is lost; only their hashes are kept."""
+
+    code_hashes = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token) -> bool:
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        wanted = recovery_hash(str(token))
+        with transaction.atomic():
+            # Locked, so one code cannot be spent twice by two requests at once.
+            codes = RecoveryCodes.objects.select_for_update().get(pk=self.pk)
+            if wanted not in codes.code_hashes:
+                self.throttle_increment()
+                return False
+            codes.code_hashes = [h for h in codes.code_hashes if h != wanted]
+            codes.save(update_fields=["code_hashes"])
+        self.code_hashes = codes.code_hashes
+        return True
+
+    @property
+    def remaining(self) -> int:
+        return len(self.code_hashes)

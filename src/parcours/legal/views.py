@@ -24,7 +24,9 @@ from parcours.legal.forms import (
 from parcours.legal.models import DeadlineRule, Procedure
 from parcours.legal.svg import layout
 from parcours.legal.timeline import entries
+from parcours.pdf import pdf_bytes
 from parcours.privacy.audit import Actor, record
+from parcours.privacy.middleware import allow_camera
 from parcours.privacy.models import AuditAction
 
 
@@ -104,6 +106,7 @@ def event_create(request, pk):
     return _edit(request, family, form, _("Add to the timeline"), save)
 
 
+@allow_camera
 @require_http_methods(["GET", "POST"])
 def document_edit(request, pk, document_pk=None):
     family = visible_family(request, pk)
@@ -194,9 +197,7 @@ def dossier_pdf(request, pk):
         },
         request=request,
     )
-    from weasyprint import HTML
-
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = pdf_bytes(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = family.case_number or "dossier"
     response["Content-Disposition"] = f'attachment; filename="{name}-dossier.pdf"'

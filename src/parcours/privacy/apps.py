@@ -7,4 +7,4 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self):
-        from parcours.privacy import signals  # noqa: F401
+        from parcours.privacy import checks, signals  # noqa: F401

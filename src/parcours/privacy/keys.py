@@ -52,9 +52,38 @@ class KeyRing:
         return {key_id(k): k for k in self.encryption_keys}
 
 
+def holds_ciphertext() -> bool:
+    """Whether any encrypted column of the database holds a value."""
+    from django.apps import apps
+    from django.db import connection
+
+    from parcours.privacy.fields import EncryptedTextField
+
+    tables = set(connection.introspection.table_names())  # none yet before the first migrate
+    for model in apps.get_models():
+        if model._meta.db_table not in tables:
+            continue
+        encrypted = [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
+        for name in encrypted:
+            if (
+                model._base_manager.exclude(**{name: ""})
+                .exclude(**{f"{name}__isnull": True})
+                .exists()
+            ):
+                return True
+    return False
+
+
 def _from_key_file() -> tuple[list[str], str]:
     path = settings.PARCOURS_KEY_FILE
     if not path.exists():
+        if holds_ciphertext():
+            raise ImproperlyConfigured(
+                f"The key file {path} is missing, but the database holds encrypted data that only "
+                "its keys can read. Put the key file back from your backup (docs/operators.md, "
+                "Keys); a new key would leave that data unreadable. To start afresh instead, "
+                "delete the database too."
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
             json.dumps({"encryption_keys": [new_key()], "blind_index_key": new_key()}, indent=2)

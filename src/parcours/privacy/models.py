@@ -20,6 +20,9 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("signed in")
     LOGOUT = "logout", _("signed out")
     LOGIN_FAILED = "login_failed", _("failed sign-in")
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", _("set up two-factor sign-in")
+    TWO_FACTOR_RESET = "2fa_reset", _("two-factor sign-in reset")
+    PASSWORD_CHANGED = "password_changed", _("changed their password")
 
 
 class AuditEventQuerySet(models.QuerySet):

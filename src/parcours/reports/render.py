@@ -6,11 +6,11 @@ For outputs marked for outside the organisation, counts below the small-cell thr
 
 import json
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from parcours import bands
+from parcours.pdf import pdf_bytes
 from parcours.reports.cohort import CLUSTERS, SCALES, display_percent
 from parcours.spreadsheets import TableWriter
 
@@ -326,12 +326,11 @@ def to_html(report: dict, title: str, language: str) -> str:
 
 
 def to_pdf(report: dict, title: str, language: str) -> bytes:
-    from weasyprint import HTML
 
     html = render_to_string(
         "reports/report_document.html", {**context(report, title, language), "pdf": True}
     )
-    return HTML(string=html, base_url=str(settings.PACKAGE_DIR)).write_pdf()
+    return pdf_bytes(html, "report-document.css")
 
 
 FORMATS = {

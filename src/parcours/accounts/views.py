@@ -1,0 +1,107 @@
+"""Signing in with two factors, setting up the second one, and the account page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+
+from parcours.accounts import twofactor
+from parcours.accounts.forms import CodeForm, SignInForm
+from parcours.accounts.middleware import SIGNED_IN_AT
+from parcours.privacy.audit import Actor, record_security
+from parcours.privacy.models import AuditAction
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session[SIGNED_IN_AT] = timezone.now().timestamp()
+        if form.otp_device is not None:
+            otp_login(self.request, form.otp_device)
+        elif twofactor.required():
+            return redirect("accounts:two_factor_setup")
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Scan the code, type the six digits it shows, keep the recovery codes."""
+    user = request.user
+    if user.is_verified():
+        return redirect("accounts:account")
+    if twofactor.enrolled_device(user):
+        # A session that signed in without its code (cannot happen through SignInView).
+        return redirect("logout")
+    device = twofactor.pending_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = twofactor.confirm(Actor.from_request(request), device, form.cleaned_data["code"])
+        if codes is not None:
+            otp_login(request, device)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+        form.add_error("code", _("That code is not the one the app shows now. Try the next one."))
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": twofactor.qr_svg(device),
+            "secret": twofactor.secret_for_typing(device),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """The person's own security: second factor, recovery codes, password."""
+    device = twofactor.enrolled_device(request.user)
+    recovery = request.user.recoverycodes_set.first()
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device and twofactor.verify(request.user, form.cleaned_data["code"]) == device:
+            codes = twofactor.new_recovery_codes(request.user)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+        form.add_error("code", _("That code is not the one the app shows now. Try the next one."))
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "device": device,
+            "remaining": recovery.remaining if recovery else 0,
+            "form": form,
+            "idle_minutes": settings.PARCOURS_SESSION_IDLE_MINUTES,
+            "max_hours": settings.PARCOURS_SESSION_MAX_HOURS,
+        },
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A new password ends the person's other sessions (Django's session hash); this one
+    stays signed in."""
+
+    template_name = "accounts/password_change.html"
+
+    def get_success_url(self):
+        return self.request.path
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_security(Actor.from_request(self.request), AuditAction.PASSWORD_CHANGED, form.user)
+        messages.success(
+            self.request, _("Your password is changed; your other sessions have ended.")
+        )
+        return redirect("accounts:account") if response.status_code == 302 else response
+
+
+@require_GET
+def keep_alive(request):
+    """The page's "Stay signed in" button: a request that renews the idle limit."""
+    return HttpResponse(status=204)
