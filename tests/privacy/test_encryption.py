@@ -125,6 +125,6 @@ def test_a_missing_key_file_is_not_remade_over_encrypted_data(settings, tmp_path
     make_family("active")
     settings.PARCOURS_KEY_FILE.unlink()
     keys.keyring.cache_clear()
-    with pytest.raises(ImproperlyConfigured, match="key file .* is missing"):
+    with pytest.raises(ImproperlyConfigured, match=r"key file .* is missing"):
         keys.keyring()
     assert not settings.PARCOURS_KEY_FILE.exists()
