@@ -73,6 +73,7 @@ def _test_keys(settings, tmp_path):
 
     settings.PARCOURS_ENCRYPTION_KEYS = [keys.new_key()]
     settings.PARCOURS_BLIND_INDEX_KEY = keys.new_key()
+    settings.PARCOURS_AUDIT_KEY = keys.new_key()
     keys.keyring.cache_clear()
     yield
     keys.keyring.cache_clear()

@@ -30,6 +30,7 @@ def _check(home: Path) -> subprocess.CompletedProcess:
         ALLOWED_HOSTS="parcours.example.org",
         PARCOURS_ENCRYPTION_KEYS=_key(),
         PARCOURS_BLIND_INDEX_KEY=_key(),
+        PARCOURS_AUDIT_KEY=_key(),
     )
     return subprocess.run(
         [sys.executable, "-m", "parcours", "check", "--deploy", "--fail-level", "WARNING"],

@@ -24,7 +24,12 @@ def start(tmp_path, **env):
 def test_production_refuses_to_start_and_names_what_is_missing(tmp_path):
     result = start(tmp_path, PARCOURS_ENV="production", SECRET_KEY="s" * 50)
     assert result.returncode != 0
-    for name in ("ALLOWED_HOSTS", "PARCOURS_ENCRYPTION_KEYS", "PARCOURS_BLIND_INDEX_KEY"):
+    for name in (
+        "ALLOWED_HOSTS",
+        "PARCOURS_ENCRYPTION_KEYS",
+        "PARCOURS_BLIND_INDEX_KEY",
+        "PARCOURS_AUDIT_KEY",
+    ):
         assert name in result.stderr
     assert "SECRET_KEY," not in result.stderr
 
@@ -39,6 +44,7 @@ def test_production_starts_with_everything_set(tmp_path):
         ALLOWED_HOSTS="parcours.example",
         PARCOURS_ENCRYPTION_KEYS=new_key(),
         PARCOURS_BLIND_INDEX_KEY=new_key(),
+        PARCOURS_AUDIT_KEY=new_key(),
     )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "var" / "keys.json").exists()

@@ -51,6 +51,8 @@ if PRODUCTION:
         _missing.append("PARCOURS_ENCRYPTION_KEYS")
     if not env_str("PARCOURS_BLIND_INDEX_KEY"):
         _missing.append("PARCOURS_BLIND_INDEX_KEY")
+    if not env_str("PARCOURS_AUDIT_KEY"):
+        _missing.append("PARCOURS_AUDIT_KEY")
     if _missing:
         raise ConfigurationError(
             "PARCOURS_ENV=production needs these environment variables: " + ", ".join(_missing)
@@ -65,6 +67,8 @@ else:
 # production, a key file under var/ is created on first use: see parcours.privacy.keys.
 PARCOURS_ENCRYPTION_KEYS = env_list("PARCOURS_ENCRYPTION_KEYS")
 PARCOURS_BLIND_INDEX_KEY = env_str("PARCOURS_BLIND_INDEX_KEY") or ""
+# The key that chains the audit trail's rows (parcours verify-audit), kept apart from the others.
+PARCOURS_AUDIT_KEY = env_str("PARCOURS_AUDIT_KEY") or ""
 PARCOURS_KEY_FILE = VAR_DIR / "keys.json"
 # Network pooling (parcours.network): the key the projects of a network share to sign and check
 # evaluation exports, and this organisation's secret for the pseudonyms in them (outside

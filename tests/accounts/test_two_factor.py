@@ -58,9 +58,12 @@ def test_the_first_sign_in_leads_to_enrolment_and_nothing_else(case_manager):
 
 
 def test_a_wrong_code_reads_like_a_wrong_password(enrolled):
-    wrong_password = _sign_in(Client(), password="not-the-password", code=totp_now(enrolled))
-    wrong_code = _sign_in(Client(), code="123456")
-    no_code = _sign_in(Client())
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    wrong_password = _sign_in(
+        Client(**english), password="not-the-password", code=totp_now(enrolled)
+    )
+    wrong_code = _sign_in(Client(**english), code="123456")
+    no_code = _sign_in(Client(**english))
     for response in (wrong_password, wrong_code, no_code):
         assert response.status_code == 200 and "_auth_user_id" not in response.wsgi_request.session
 

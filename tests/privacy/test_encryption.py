@@ -118,6 +118,7 @@ def test_a_missing_key_file_is_not_remade_over_encrypted_data(settings, tmp_path
 
     settings.PARCOURS_ENCRYPTION_KEYS = []
     settings.PARCOURS_BLIND_INDEX_KEY = ""
+    settings.PARCOURS_AUDIT_KEY = ""
     settings.PARCOURS_KEY_FILE = tmp_path / "keys.json"
     keys.keyring.cache_clear()
     keys.keyring()  # an empty database: the file is made

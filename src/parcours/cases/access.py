@@ -7,13 +7,18 @@ from django.shortcuts import get_object_or_404
 
 from parcours.accounts.models import Role
 from parcours.cases.models import Family, Person
+from parcours.privacy.audit import record_read
 
 
 def visible_family(request, pk) -> Family:
-    """The one way a view reaches a family: through the gate, or 404."""
-    return get_object_or_404(
+    """The one way a view reaches a family: through the gate, or 404. A page that reads the
+    family this way is in the audit trail (writes are recorded by the services)."""
+    family = get_object_or_404(
         Family.objects.visible_to(request.user).select_related("project"), pk=pk
     )
+    if request.method in ("GET", "HEAD"):
+        record_read(request, family)
+    return family
 
 
 def visible_person(request, family_pk, pk) -> Person:

@@ -38,7 +38,7 @@ from parcours.cases.models import Family, Person
 from parcours.casework.panels import family_panels
 from parcours.instruments.panels import instruments_panel
 from parcours.legal.panels import legal_panel
-from parcours.privacy.audit import Actor
+from parcours.privacy.audit import Actor, record_listed
 from parcours.privacy.models import AuditEvent
 
 _LIST_PREFETCH = (
@@ -79,6 +79,7 @@ def caseload(request):
     }
     for family in families:
         groups[family.status].append(family)
+    record_listed(request, [f.pk for group in groups.values() for f in group])
     return render(
         request,
         "cases/caseload.html",
@@ -111,6 +112,7 @@ def case_list(request):
     page = Paginator(
         families.order_by("-referred_on", "-created_at"), settings.PARCOURS_CASE_LIST_PAGE_SIZE
     ).get_page(criteria.get("page"))
+    record_listed(request, [family.pk for family in page.object_list])
     return render(
         request,
         "cases/_case_results.html" if is_htmx(request) else "cases/case_list.html",
@@ -155,7 +157,6 @@ def member_row(request):
 def family_detail(request, pk):
     family = visible_family(request, pk)
     prefetch_related_objects([family], _LIST_PREFETCH[0])  # members, read by many panels
-    services.record_view(Actor.from_request(request), family)
     is_coordinator = request.user.has_role(Role.COORDINATOR, family.project_id)
     return render(
         request,
@@ -192,7 +193,6 @@ def family_edit(request, pk):
         )
         messages.success(request, _("The family file is saved."))
         return redirect(family)
-    services.record_view(Actor.from_request(request), family)
     return render(request, "cases/family_form.html", {"family": family, "form": form})
 
 
@@ -209,7 +209,6 @@ def screening(request, pk):
         services.assess(Actor.from_request(request), family, form.results())
         messages.success(request, _("The screening is saved."))
         return redirect(family)
-    services.record_view(Actor.from_request(request), family)
     return render(request, "cases/screening_form.html", {"family": family, "form": form})
 
 

@@ -32,7 +32,7 @@ from parcours.casework.forms import (
 from parcours.casework.models import CasePlan, ServiceProvider
 from parcours.casework.panels import actions_panel, contacts_panel
 from parcours.casework.services import CaseworkError
-from parcours.privacy.audit import Actor, client_ip, record
+from parcours.privacy.audit import Actor, client_ip, record, record_listed
 from parcours.privacy.models import AuditAction
 
 CALENDAR_HORIZON_DAYS = 60
@@ -85,7 +85,6 @@ def _bind(form, family):
 @require_GET
 def contact_list(request, pk):
     family = visible_family(request, pk)
-    record(Actor.from_request(request), AuditAction.VIEW, family)
     contacts = family.contacts.select_related("author").prefetch_related("present")
     page = Paginator(contacts.order_by("-on", "-created_at"), 25).get_page(request.GET.get("page"))
     return render(request, "casework/contact_list.html", {"family": family, "page": page})
@@ -235,6 +234,7 @@ def my_week(request):
     if request.user.has_role(Role.CASE_MANAGER) and not request.user.has_role(Role.COORDINATOR):
         families = families.filter(case_managers=request.user)
     items = due_items(families, today)
+    record_listed(request, [item.family.pk for item in items])
     return render(
         request,
         "casework/my_week.html",

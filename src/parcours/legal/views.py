@@ -49,7 +49,6 @@ def _dossier_context(family, today, person_id=None, kinds=None) -> dict:
 def dossier(request, pk):
     """The family's history as one picture and one list, with the procedures and documents."""
     family = visible_family(request, pk)
-    record(Actor.from_request(request), AuditAction.VIEW, family)
     filters = KindFilter(request.GET or None, family=family)
     person_id = kinds = None
     if filters.is_valid():

@@ -1,11 +1,26 @@
-"""Writing the audit trail. Every read and write of a family's file goes through ``record``."""
+"""Writing the audit trail. Every read and write of a family's file goes through here.
 
+Rows are chained: each carries an HMAC (PARCOURS_AUDIT_KEY) of its own content and of the row
+before it, so a row changed, removed or slipped in breaks every link after it, and
+``parcours verify-audit`` names the first break. Appending takes a lock, so two requests never
+chain onto the same row.
+"""
+
+import datetime
+import hashlib
+import hmac
 import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
 
+from parcours.privacy.keys import keyring
 from parcours.privacy.models import AuditAction, AuditEvent
+
+GENESIS = "0" * 64
+_LOCK_ID = 0x50415243  # "PARC": PostgreSQL advisory lock serialising appends
 
 
 @dataclass(frozen=True)
@@ -14,10 +29,16 @@ class Actor:
 
     user: object
     ip_address: str | None = None
+    page: str = ""
 
     @classmethod
     def from_request(cls, request) -> "Actor":
-        return cls(user=request.user, ip_address=client_ip(request))
+        match = getattr(request, "resolver_match", None)
+        return cls(
+            user=request.user,
+            ip_address=client_ip(request),
+            page=match.view_name if match else "",
+        )
 
 
 def client_ip(request) -> str | None:
@@ -33,45 +54,126 @@ def client_ip(request) -> str | None:
     return remote
 
 
-def record(actor: Actor, action: AuditAction, obj, *, family_id=None) -> AuditEvent:
-    """Append one row: the object's type and id, never its field values."""
-    if family_id is None:
-        family_id = getattr(obj, "family_id", None)
-        if family_id is None and obj._meta.label == "cases.Family":
-            family_id = obj.pk
-    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        user=user,
+def link(previous: str, event: AuditEvent) -> str:
+    """The chain value of ``event`` following a row whose chain value is ``previous``."""
+    content = "|".join(
+        [
+            previous,
+            event.at.astimezone(datetime.UTC).isoformat(),
+            str(event.user_id or ""),
+            event.action,
+            event.object_type,
+            event.object_id,
+            str(event.family_id or ""),
+            event.ip_address or "",
+            event.page,
+        ]
+    )
+    return hmac.new(keyring().audit_key, content.encode(), hashlib.sha256).hexdigest()
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain and insert ``events`` after the last row, under a lock."""
+    if not events:
+        return events
+    with transaction.atomic():  # on SQLite, BEGIN IMMEDIATE: writers queue here
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+        previous = AuditEvent.objects.order_by("-id").values_list("chain", flat=True).first()
+        previous = previous or GENESIS
+        now = timezone.now()
+        for event in events:
+            event.at = now
+            event.chain = previous = link(previous, event)
+        return AuditEvent.objects.bulk_create(events)
+
+
+def _user(actor: Actor):
+    return actor.user if getattr(actor.user, "is_authenticated", False) else None
+
+
+def _family_id(obj):
+    family_id = getattr(obj, "family_id", None)
+    if family_id is None and obj._meta.label == "cases.Family":
+        family_id = obj.pk
+    return family_id
+
+
+def _event(actor: Actor, action, obj, family_id=None) -> AuditEvent:
+    return AuditEvent(
+        user=_user(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        family_id=family_id,
+        family_id=family_id if family_id is not None else _family_id(obj),
         ip_address=actor.ip_address,
+        page=actor.page,
     )
+
+
+def record(actor: Actor, action: AuditAction, obj, *, family_id=None) -> AuditEvent:
+    """Append one row: the object's type and id, never its field values."""
+    return _append([_event(actor, action, obj, family_id)])[0]
 
 
 def record_many(actor: Actor, action: AuditAction, objects) -> None:
     """One row per object in one insert (imports), the same rows ``record`` would write."""
-    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            user=user,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            family_id=getattr(obj, "family_id", None),
-            ip_address=actor.ip_address,
-        )
-        for obj in objects
-    )
+    _append([_event(actor, action, obj) for obj in objects])
 
 
 def record_security(actor: Actor, action: AuditAction, user=None) -> AuditEvent:
-    """Sign-in events: not about a family, kept for the same review."""
-    return AuditEvent.objects.create(
+    """Sign-in and account events: not about a family, kept for the same review."""
+    event = AuditEvent(
         user=user,
         action=action,
         object_type="accounts.user",
         object_id=str(user.pk) if user else "",
         ip_address=actor.ip_address,
+        page=actor.page,
     )
+    return _append([event])[0]
+
+
+def record_read(request, family) -> None:
+    """A page read ``family``'s file: one row per request, named after the page."""
+    seen = request.__dict__.setdefault("_parcours_audited_families", set())
+    if family.pk in seen:
+        return
+    seen.add(family.pk)
+    record(Actor.from_request(request), AuditAction.VIEW, family)
+
+
+def record_listed(request, family_ids) -> None:
+    """A page showed these families in a list or a table: one row each, never the search that
+    found them."""
+    actor = Actor.from_request(request)
+    _append(
+        [
+            AuditEvent(
+                user=_user(actor),
+                action=AuditAction.LIST,
+                object_type="cases.family",
+                object_id=str(family_id),
+                family_id=family_id,
+                ip_address=actor.ip_address,
+                page=actor.page,
+            )
+            for family_id in dict.fromkeys(family_ids)
+        ]
+    )
+
+
+def verify() -> tuple[int, AuditEvent | None, str]:
+    """Walk the trail in order: (rows checked, the first row whose link is broken or None,
+    the last good chain value). Rows from before the chain began (no chain value) lead."""
+    previous, checked = None, 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if previous is None and not event.chain:
+            continue  # written before this version chained the trail
+        expected = link(previous or GENESIS, event)
+        if not hmac.compare_digest(expected, event.chain):
+            return checked, event, previous or GENESIS
+        previous = event.chain
+        checked += 1
+    return checked, None, previous or GENESIS

@@ -1,7 +1,8 @@
 """Where the encryption and blind-index keys come from.
 
 Keys never derive from SECRET_KEY and never live in the database. Production reads them from
-the environment (PARCOURS_ENCRYPTION_KEYS, newest first; PARCOURS_BLIND_INDEX_KEY). Elsewhere a
+the environment (PARCOURS_ENCRYPTION_KEYS, newest first; PARCOURS_BLIND_INDEX_KEY;
+PARCOURS_AUDIT_KEY). Elsewhere a
 key file under var/ is made on first use so that ``make run`` works on a fresh machine.
 """
 
@@ -43,6 +44,7 @@ def key_id(raw: bytes) -> str:
 class KeyRing:
     encryption_keys: tuple[bytes, ...]  # first one encrypts; all of them decrypt
     blind_index_key: bytes
+    audit_key: bytes  # chains the audit trail's rows
 
     @property
     def primary(self) -> bytes:
@@ -74,7 +76,7 @@ def holds_ciphertext() -> bool:
     return False
 
 
-def _from_key_file() -> tuple[list[str], str]:
+def _from_key_file() -> dict:
     path = settings.PARCOURS_KEY_FILE
     if not path.exists():
         if holds_ciphertext():
@@ -90,22 +92,29 @@ def _from_key_file() -> tuple[list[str], str]:
         )
         path.chmod(0o600)
     data = json.loads(path.read_text())
-    return data["encryption_keys"], data["blind_index_key"]
+    if "audit_key" not in data:  # a key file from before the audit chain
+        data["audit_key"] = new_key()
+        path.write_text(json.dumps(data, indent=2))
+    return data
 
 
 @functools.cache
 def keyring() -> KeyRing:
     enc = list(settings.PARCOURS_ENCRYPTION_KEYS)
     blind = settings.PARCOURS_BLIND_INDEX_KEY
-    if not enc or not blind:
+    audit = settings.PARCOURS_AUDIT_KEY
+    if not enc or not blind or not audit:
         if settings.PRODUCTION:
             raise ImproperlyConfigured(
-                "PARCOURS_ENCRYPTION_KEYS and PARCOURS_BLIND_INDEX_KEY must be set in production"
+                "PARCOURS_ENCRYPTION_KEYS, PARCOURS_BLIND_INDEX_KEY and PARCOURS_AUDIT_KEY must "
+                "be set in production"
             )
-        file_enc, file_blind = _from_key_file()
-        enc = enc or file_enc
-        blind = blind or file_blind
+        stored = _from_key_file()
+        enc = enc or stored["encryption_keys"]
+        blind = blind or stored["blind_index_key"]
+        audit = audit or stored["audit_key"]
     return KeyRing(
         encryption_keys=tuple(decode_key(k, "PARCOURS_ENCRYPTION_KEYS") for k in enc),
         blind_index_key=decode_key(blind, "PARCOURS_BLIND_INDEX_KEY"),
+        audit_key=decode_key(audit, "PARCOURS_AUDIT_KEY"),
     )

@@ -8,11 +8,13 @@ hold field values, only which object was touched.
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
     VIEW = "view", _("viewed")
+    LIST = "list", _("listed")
     CREATE = "create", _("created")
     UPDATE = "update", _("changed")
     TRANSITION = "transition", _("status changed")
@@ -34,7 +36,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -48,6 +50,10 @@ class AuditEvent(models.Model):
     # Not a foreign key: the trail must outlive the file it describes.
     family_id = models.UUIDField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    # The page or export it came from, by its name ("legal:dossier"): never its query string.
+    page = models.CharField(_("page"), max_length=80, blank=True)
+    # HMAC of this row and the chain value of the row before it (parcours.privacy.audit).
+    chain = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -199,7 +199,7 @@ def questions(scaled: dict, counts: dict, n: int) -> dict:
     return {code: _question_table(code, scaled[code], counts[code], n) for code in scaled}
 
 
-def free_text(cohort: Cohort, sheet_ids: set, free: str) -> dict[str, list[str]]:
+def free_text(cohort: Cohort, sheet_ids: set, free: str, shown: set) -> dict[str, list[str]]:
     """The barriers named, per cluster. The few non-empty answers of the projects are found
     by question first, then kept if their sheet is counted: driven by the sheets instead,
     SQLite probed every sheet of the cohort (bench/report.py)."""
@@ -212,9 +212,13 @@ def free_text(cohort: Cohort, sheet_ids: set, free: str) -> dict[str, list[str]]
     ).exclude(text="")
     if free == FreeText.RELEASED:
         answers = answers.exclude(released_at=None)
-    for answer in answers.only("response_id", "code", "text").order_by("pk"):
+    answers = answers.select_related("response").only(
+        "response_id", "response__family_id", "code", "text"
+    )
+    for answer in answers.order_by("pk"):
         if answer.response_id in sheet_ids and answer.text:
             result[cluster_of[answer.code]].append(answer.text)
+            shown.add(answer.response.family_id)
     return result
 
 
@@ -392,16 +396,19 @@ def vulnerabilities(counts: dict[str, int]) -> dict:
     return dict(named.most_common())
 
 
-def compute(cohort: Cohort, free: str = FreeText.ALL) -> dict:
-    """The whole report; with more than one project, a column of key figures per project."""
-    result = _compute(cohort, free)
+def compute(cohort: Cohort, free: str = FreeText.ALL, shown: set | None = None) -> dict:
+    """The whole report; with more than one project, a column of key figures per project.
+
+    ``shown``, when given, receives the ids of the families whose free text the report holds
+    (the page audits them as read)."""
+    result = _compute(cohort, free, shown if shown is not None else set())
     parts = cohort.parts()
     if parts:
         result["by_project"] = {label: _key_figures(part) for label, part in parts}
     return result
 
 
-def _compute(cohort: Cohort, free: str) -> dict:
+def _compute(cohort: Cohort, free: str, shown: set) -> dict:
     families = cohort.families()
     sheets = cohort.sheets()
     sheet_ids = set(sheets.values_list("pk", flat=True))
@@ -415,7 +422,7 @@ def _compute(cohort: Cohort, free: str) -> dict:
         "families": family_count,
         "questions": questions(scaled, counts, n),
         "clusters": CLUSTERS,
-        "barriers": free_text(cohort, sheet_ids, free),
+        "barriers": free_text(cohort, sheet_ids, free, shown),
         "funnel": funnel(cohort),
         "profile": {
             **profile(families, family_count),

@@ -12,7 +12,7 @@ from parcours.accounts.models import Role
 from parcours.cases.access import posted
 from parcours.instruments.models import InstrumentCode
 from parcours.instruments.transfer import export_rows
-from parcours.privacy.audit import Actor, record
+from parcours.privacy.audit import Actor, record, record_listed
 from parcours.privacy.models import AuditAction
 from parcours.reports import render as outputs
 from parcours.reports.cohort import FreeText, compute
@@ -43,7 +43,11 @@ def report(request):
         projects = cohort.projects
         coordinates_all = all(request.user.has_role(Role.COORDINATOR, p.pk) for p in projects)
         # Free text stays with the organisation's coordinators unless one of them released it.
-        result = compute(cohort, FreeText.ALL if coordinates_all else FreeText.RELEASED)
+        shown: set = set()
+        result = compute(
+            cohort, FreeText.ALL if coordinates_all else FreeText.RELEASED, shown=shown
+        )
+        record_listed(request, shown)  # families whose free text the report holds
         title = _("Cohort report") + " · " + ", ".join(p.name for p in projects)
         fmt = request.GET.get("format")
         if fmt in FORMATS:
@@ -105,6 +109,7 @@ def sheets(request):
     if fmt in ("csv", "xlsx") and project and instrument in InstrumentCode.values:
         return _sheets_download(request, projects, project, instrument, fmt)
     page = Paginator(listed.order_by("-submitted_at"), 50).get_page(request.GET.get("page"))
+    record_listed(request, [response.family_id for response in page.object_list])
     query = request.GET.copy()
     query.pop("page", None)
     return render(

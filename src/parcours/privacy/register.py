@@ -1,0 +1,156 @@
+"""The register of the fields that hold personal data: what each is for, whether it is sealed.
+
+This is code, not a document: ``parcours privacy-register`` prints it, and a test fails when a
+text field of a model that belongs to a family's file is in neither list below. Whether a field
+is encrypted is read from the field itself, never typed here.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from parcours.privacy.fields import EncryptedTextField
+
+# Purposes (GDPR art. 30): why Parcours holds the data.
+CASEWORK = _("case management: accompanying the family towards a durable solution")
+CONTACT = _("reaching the family and the people who referred it")
+LEGAL = _("the legal dossier: the family's procedures, history and documents")
+EVALUATION = _("evaluation of the programme (pseudonymised for evaluators)")
+IDENTIFY = _("telling the family's members apart and finding a file by name")
+STAFF = _("signing in and recording who did what")
+
+# Categories of data.
+IDENTITY = _("identity")
+CONTACT_DATA = _("contact details")
+MIGRATION = _("migration and legal situation")
+HEALTH_AND_VULNERABILITY = _("vulnerabilities and health (special category)")
+SOCIAL = _("social and family situation")
+NOTES = _("case notes (free text)")
+ACCOUNT = _("staff account")
+
+# "app.Model.field": (category, purpose)
+PERSONAL = {
+    "cases.Family.referring_organisation": (SOCIAL, CASEWORK),
+    "cases.Family.referrer_name": (CONTACT_DATA, CONTACT),
+    "cases.Family.referrer_contact": (CONTACT_DATA, CONTACT),
+    "cases.Family.referral_notes": (NOTES, CASEWORK),
+    "cases.Family.address": (CONTACT_DATA, CONTACT),
+    "cases.Family.phone": (CONTACT_DATA, CONTACT),
+    "cases.Family.email": (CONTACT_DATA, CONTACT),
+    "cases.Family.languages": (SOCIAL, CASEWORK),
+    "cases.Family.support_network": (SOCIAL, CASEWORK),
+    "cases.Person.given_name": (IDENTITY, IDENTIFY),
+    "cases.Person.family_name": (IDENTITY, IDENTIFY),
+    "cases.Person.birth_date": (IDENTITY, CASEWORK),
+    "cases.Person.minority": (HEALTH_AND_VULNERABILITY, CASEWORK),
+    "cases.NameToken.digest": (IDENTITY, IDENTIFY),
+    "cases.ScreeningAssessment.note": (NOTES, CASEWORK),
+    "cases.StatusChange.reason": (NOTES, CASEWORK),
+    "casework.Contact.note": (NOTES, CASEWORK),
+    "casework.CasePlan.strengths": (NOTES, CASEWORK),
+    "casework.CasePlan.needs": (NOTES, CASEWORK),
+    "casework.CasePlan.obstacles": (NOTES, CASEWORK),
+    "casework.Action.description": (NOTES, CASEWORK),
+    "casework.Action.outcome": (NOTES, CASEWORK),
+    "casework.Review.progress": (NOTES, CASEWORK),
+    "casework.Review.plan_changes": (NOTES, CASEWORK),
+    "casework.ServiceReferral.reason": (NOTES, CASEWORK),
+    "casework.ServiceReferral.outcome": (NOTES, CASEWORK),
+    "legal.Procedure.reference": (MIGRATION, LEGAL),
+    "legal.Procedure.outcome": (MIGRATION, LEGAL),
+    "legal.Document.description": (MIGRATION, LEGAL),
+    "legal.Document.file_name": (MIGRATION, LEGAL),
+    "legal.TimelineEvent.description": (MIGRATION, LEGAL),
+    "instruments.Response.correction_reason": (NOTES, EVALUATION),
+    "instruments.Answer.text": (NOTES, EVALUATION),
+    # Staff and professionals: not a family's file, kept for the same review.
+    "accounts.User.username": (ACCOUNT, STAFF),
+    "accounts.User.first_name": (ACCOUNT, STAFF),
+    "accounts.User.last_name": (ACCOUNT, STAFF),
+    "accounts.User.email": (ACCOUNT, STAFF),
+}
+
+# Coded or technical text fields of a family's file, with why they are not identifying on
+# their own. Coded values are what the reports count.
+NOT_PERSONAL = {
+    "cases.Family.case_number": _("a number the project gives; it names nobody"),
+    "cases.Family.status": _("a code"),
+    "cases.Family.referral_route": _("a code"),
+    "cases.Family.housing_kind": _("a code"),
+    "cases.Family.housing_stability": _("a code"),
+    "cases.Family.livelihood": _("a code"),
+    "cases.Family.status_at_entry": _("a code"),
+    "cases.Family.procedure_status": _("a code"),
+    "cases.Family.resolution": _("a code"),
+    "cases.Family.engagement_at_closure": _("a code"),
+    "cases.Person.role": _("a code"),
+    "cases.Person.sex": _("a code"),
+    "cases.Person.nationality": _("a country code, counted in reports"),
+    "cases.Person.country_of_birth": _("a country code, counted in reports"),
+    "cases.Person.age_band": _("a band of years (pooled network data)"),
+    "cases.Person.years_band": _("a band of years (pooled network data)"),
+    "cases.ScreeningAssessment.result": _("a code"),
+    "cases.StatusChange.from_status": _("a code"),
+    "cases.StatusChange.to_status": _("a code"),
+    "cases.StatusChange.transition": _("a code"),
+    "casework.Contact.kind": _("a code"),
+    "casework.Contact.accompanied_to": _("a code"),
+    "casework.Action.actor": _("a code"),
+    "casework.Action.status": _("a code"),
+    "casework.Consent.purpose": _("a code"),
+    "casework.ServiceReferral.status": _("a code"),
+    "legal.Procedure.type": _("a code"),
+    "legal.Procedure.authority": _("a code"),
+    "legal.Procedure.status": _("a code"),
+    "legal.Document.status": _("a code"),
+    "legal.Document.file_key": _("a random file name on disk"),
+    "legal.Document.file_type": _("a media type"),
+    "legal.TimelineEvent.precision": _("a code"),
+    "legal.TimelineEvent.kind": _("a code"),
+    "instruments.Response.instrument": _("a code"),
+    "instruments.Response.status": _("a code"),
+    "instruments.Response.fingerprint": _("a hash of the answers (re-import check)"),
+    "instruments.Answer.code": _("the question's code"),
+    "instruments.Answer.value": _("a coded answer or a number, counted in reports"),
+}
+
+# Personal fields kept readable, and why (everything else personal is encrypted).
+PLAIN_BECAUSE = {
+    "cases.NameToken.digest": _("a keyed hash of a name, for search; it cannot be reversed"),
+    "accounts.User.username": _("staff sign in with it"),
+    "accounts.User.first_name": _("staff, shown beside their work"),
+    "accounts.User.last_name": _("staff, shown beside their work"),
+    "accounts.User.email": _("staff"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    model: str
+    field: str
+    verbose_name: str
+    category: str
+    purpose: str
+    encrypted: bool
+
+
+def entries() -> list[Entry]:
+    """The register, each field looked up in the code (a missing one raises)."""
+    rows = []
+    for label, (category, purpose) in PERSONAL.items():
+        app_model, name = label.rsplit(".", 1)
+        field = apps.get_model(app_model)._meta.get_field(name)
+        rows.append(
+            Entry(
+                label=label,
+                model=str(field.model._meta.verbose_name),
+                field=name,
+                verbose_name=str(field.verbose_name),
+                category=str(category),
+                purpose=str(purpose),
+                encrypted=isinstance(field, EncryptedTextField),
+            )
+        )
+    return rows

@@ -1,0 +1,140 @@
+"""Every page that shows case data writes an audit row: walked over the URL patterns, so a
+new page that reads a family's file without the gate fails here."""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from parcours.casework.models import Action, Consent, ServiceProvider, ServiceReferral
+from parcours.instruments.models import InstrumentVersion, Response
+from parcours.instruments.services import start
+from parcours.legal.models import Document, DocumentKind, Procedure
+from parcours.privacy.audit import Actor
+from parcours.privacy.models import AuditAction, AuditEvent
+
+
+def _patterns(resolver=None, prefix=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{entry.namespace}:" if entry.namespace else ""
+            yield from _patterns(entry, prefix + namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name, entry
+
+
+@pytest.fixture
+def file_of_everything(make_family, coordinator, case_manager, project):
+    family = make_family("active")
+    person = family.household[0]
+    action = Action.objects.create(
+        family=family, description="Call the lawyer", actor="family", created_by=case_manager
+    )
+    procedure = Procedure.objects.create(family=family, type="asylum")
+    document = Document.objects.create(family=family, kind=DocumentKind.objects.first())
+    response = start(Actor(case_manager), family, "baseline")
+    lawyer = ServiceProvider.objects.create(
+        organisation=project.organisation, kind="lawyer", name="Maître Dupont"
+    )
+    consent = Consent.objects.create(
+        family=family,
+        purpose="share_with_provider",
+        provider=lawyer,
+        given_on=datetime.date(2026, 2, 1),
+        recorded_by=case_manager,
+    )
+    referral = ServiceReferral.objects.create(
+        family=family,
+        provider=lawyer,
+        consent=consent,
+        referred_on=datetime.date(2026, 2, 2),
+        reason="appeal",
+        created_by=case_manager,
+    )
+    return {
+        "pk": family.pk,
+        "person_pk": person.pk,
+        "action_pk": action.pk,
+        "procedure_pk": procedure.pk,
+        "document_pk": document.pk,
+        "response_pk": response.pk,
+        "consent_pk": consent.pk,
+        "referral_pk": referral.pk,
+        "code": "baseline",
+        "family": family,
+    }
+
+
+# Pages of a family that only accept POST (their writes are audited by the services), or that
+# serve a file whose own read is audited by its service.
+POST_ONLY_OR_FILE = {
+    "cases:step",
+    "cases:refer_again",
+    "casework:action_done",
+    "instruments:start",
+    "instruments:correct",
+    "legal:document_file",
+    "legal:pdf",
+}
+
+
+def test_every_family_page_is_audited(file_of_everything, coordinator, login):
+    client = login(coordinator)
+    family = file_of_everything["family"]
+    walked = []
+    for name, pattern in _patterns():
+        keys = set(pattern.pattern.converters)
+        if "pk" not in keys or name in POST_ONLY_OR_FILE or name.startswith("admin:"):
+            continue
+        unknown = keys - set(file_of_everything)
+        assert not unknown, f"{name}: add an object for {unknown} to this test"
+        url = reverse(name, kwargs={k: file_of_everything[k] for k in keys})
+        before = AuditEvent.objects.filter(family_id=family.pk, user=coordinator).count()
+        response = client.get(url)
+        if response.status_code == 405:
+            continue
+        assert response.status_code in (200, 302), f"{name}: {response.status_code}"
+        rows = AuditEvent.objects.filter(family_id=family.pk, user=coordinator)
+        assert rows.count() > before, f"{name} ({url}) showed the file without an audit row"
+        assert rows.order_by("-id").first().page == name
+        walked.append(name)
+    assert len(walked) >= 20
+
+
+def test_lists_record_which_families_they_showed_never_the_search(
+    make_family, coordinator, case_manager, login
+):
+    shown = make_family("active")
+    client = login(coordinator)
+    client.post(reverse("cases:list"), {"q": "Haddad"})
+    row = AuditEvent.objects.filter(action=AuditAction.LIST, page="cases:list").get()
+    assert row.family_id == shown.pk
+    assert "Haddad" not in " ".join(str(v) for v in AuditEvent.objects.values_list())
+    login(case_manager).get(reverse("cases:caseload"))
+    assert AuditEvent.objects.filter(action="list", page="cases:caseload").count() == 1
+    login(case_manager).get(reverse("casework:my_week"))
+    assert AuditEvent.objects.filter(
+        action="list", page="casework:my_week", family_id=shown.pk
+    ).exists()
+
+
+def test_the_report_records_the_families_whose_free_text_it_shows(
+    make_family, coordinator, login, project
+):
+    from parcours.instruments.models import Answer
+
+    family = make_family("active")
+    response = Response.objects.create(
+        family=family,
+        instrument="client_summary_sheet",
+        version=InstrumentVersion.objects.active("client_summary_sheet"),
+        status="submitted",
+        author=coordinator,
+        submitted_at=datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC),
+    )
+    Answer.objects.create(response=response, code="c1_barriers", text="housing first")
+    page = login(coordinator).get(reverse("reports:cohort"), {"projects": [project.pk]})
+    assert "housing first" in page.content.decode()
+    assert AuditEvent.objects.filter(
+        action="list", page="reports:cohort", family_id=family.pk
+    ).exists()
