@@ -38,6 +38,7 @@ from parcours.dates import completed_months, completed_years
 from parcours.privacy.crypto import blind_index
 from parcours.privacy.fields import (
     EncryptedCharField,
+    EncryptedEmailField,
     EncryptedPartialDateField,
     EncryptedTextField,
 )
@@ -94,7 +95,7 @@ class Family(models.Model):
     referral_route = models.CharField(
         _("referral route"), max_length=30, choices=ReferralRoute.choices
     )
-    referring_organisation = models.CharField(
+    referring_organisation = EncryptedCharField(
         _("referring organisation"), max_length=200, blank=True
     )
     referrer_name = EncryptedCharField(_("referrer's name"), blank=True)
@@ -112,8 +113,8 @@ class Family(models.Model):
     # Household
     address = EncryptedTextField(_("address"), blank=True)
     phone = EncryptedCharField(_("phone"), max_length=40, blank=True)
-    email = EncryptedCharField(_("e-mail"), max_length=254, blank=True)
-    languages = models.CharField(
+    email = EncryptedEmailField(_("e-mail"), blank=True)
+    languages = EncryptedCharField(
         _("languages spoken"),
         max_length=200,
         blank=True,

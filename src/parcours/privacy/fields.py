@@ -9,6 +9,7 @@ default), so the row id can be bound at encryption time.
 import datetime
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
@@ -132,6 +133,18 @@ class EncryptedCharField(EncryptedTextField):
         name, path, args, kwargs = super().deconstruct()
         kwargs["max_length"] = self.plain_max_length
         return name, path, args, kwargs
+
+
+class EncryptedEmailField(EncryptedCharField):
+    """An encrypted e-mail address, checked as an address before it is sealed."""
+
+    default_validators = [validators.validate_email]
+
+    def __init__(self, *args, max_length=254, **kwargs):
+        super().__init__(*args, max_length=max_length, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.EmailField, **kwargs})
 
 
 class EncryptedDateField(EncryptedTextField):
