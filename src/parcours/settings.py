@@ -79,6 +79,11 @@ PARCOURS_EXPORT_SECRET = env_str("PARCOURS_EXPORT_SECRET") or ""
 PARCOURS_FILE_ROOT = Path(env_str("PARCOURS_FILE_ROOT") or VAR_DIR / "files")
 PARCOURS_MAX_UPLOAD_BYTES = env_int("PARCOURS_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PARCOURS_MAX_UPLOAD_BYTES + 1024 * 1024
+# Imports (spreadsheets, XLSForms, network files): refused above this size before they are read,
+# an XLSX above eight times it unpacked, and above this many rows while they are read.
+PARCOURS_MAX_IMPORT_BYTES = env_int("PARCOURS_MAX_IMPORT_MB", 25, minimum=1) * 1024 * 1024
+PARCOURS_MAX_UNPACKED_BYTES = 8 * PARCOURS_MAX_IMPORT_BYTES
+PARCOURS_MAX_IMPORT_ROWS = env_int("PARCOURS_MAX_IMPORT_ROWS", 250_000, minimum=100)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -122,6 +127,7 @@ MIDDLEWARE = [
     "parcours.privacy.middleware.NoStoreMiddleware",
     "parcours.privacy.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "parcours.versioning.StaleEditMiddleware",
 ]
 
 # Sign-in throttling (django-axes): after PARCOURS_LOGIN_FAILURES failed attempts for one name

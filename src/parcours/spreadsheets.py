@@ -2,32 +2,105 @@
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+# A workbook member that unpacks to more than this many times its packed size is not a
+# spreadsheet people typed (ordinary XLSX files pack 5 to 20 times): a "zip bomb".
+MAX_PACKING_RATIO = 100
 
 
 class SpreadsheetError(ValueError):
     pass
 
 
-def read_table(name: str, data: bytes) -> tuple[list[str], list[list]]:
-    """(header, rows) of the first sheet of an XLSX file, or of a UTF-8 CSV file."""
+def check_size(name: str, size: int) -> None:
+    """Refuse a file above PARCOURS_MAX_IMPORT_MB before anything reads it."""
+    limit = settings.PARCOURS_MAX_IMPORT_BYTES
+    if size > limit:
+        raise SpreadsheetError(
+            _("%(name)s is %(size)s; the largest file accepted is %(limit)s.")
+            % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def read_upload(upload) -> bytes:
+    """An uploaded file's bytes, once its size is known to be within the limit."""
+    check_size(upload.name, upload.size)
+    return upload.read()
+
+
+def read_file(path: Path) -> bytes:
+    """A file named on the command line, once its size is known to be within the limit."""
+    check_size(path.name, path.stat().st_size)
+    return path.read_bytes()
+
+
+def check_workbook(name: str, data: bytes) -> None:
+    """Refuse an XLSX whose members unpack beyond the limits, before openpyxl unpacks it."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile:
+        message = _("%(name)s is not a readable .xlsx workbook.") % {"name": name}
+        raise SpreadsheetError(message) from None
+    unpacked = sum(m.file_size for m in members)
+    inflated = any(
+        m.file_size > 1024 * 1024 and m.file_size > MAX_PACKING_RATIO * max(m.compress_size, 1)
+        for m in members
+    )
+    if unpacked > settings.PARCOURS_MAX_UNPACKED_BYTES or inflated:
+        raise SpreadsheetError(
+            _(
+                "%(name)s unpacks to %(size)s, far more than a spreadsheet of its size holds; "
+                "it is refused. Save it again from your spreadsheet program, or as CSV."
+            )
+            % {"name": name, "size": filesizeformat(unpacked)}
+        )
+
+
+def _limited(rows, name: str, max_rows: int):
+    """The rows, stopping with an error as soon as there are more than ``max_rows`` data rows
+    (the header is row 1)."""
+    for number, row in enumerate(rows):
+        if number > max_rows:
+            raise SpreadsheetError(
+                _("%(name)s has more than %(max)s rows; import it in parts.")
+                % {"name": name, "max": max_rows}
+            )
+        yield row
+
+
+def read_table(name: str, data: bytes, max_rows: int | None = None) -> tuple[list[str], list[list]]:
+    """(header, rows) of the first sheet of an XLSX file, or of a UTF-8 CSV file.
+
+    The size, an XLSX file's unpacked size and the number of rows are checked before and while
+    reading, so a large or hostile file costs neither memory nor minutes.
+    """
+    check_size(name, len(data))
+    max_rows = max_rows or settings.PARCOURS_MAX_IMPORT_ROWS
     suffix = Path(name).suffix.lower()
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 
+        check_workbook(name, data)
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            rows = sheet.iter_rows(values_only=True)
+            values = [list(row) for row in _limited(rows, name, max_rows)]
+        except SpreadsheetError:
+            raise
         except Exception:
             raise SpreadsheetError(_("The file is not a readable .xlsx workbook.")) from None
-        values = [list(row) for row in sheet.iter_rows(values_only=True)]
     elif suffix == ".csv":
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise SpreadsheetError(_("Save the CSV file as UTF-8.")) from None
-        values = list(csv.reader(io.StringIO(text)))
+        values = list(_limited(csv.reader(io.StringIO(text)), name, max_rows))
     else:
         raise SpreadsheetError(_("Upload a .csv or .xlsx file."))
     while values and not any(v not in (None, "") for v in values[-1]):

@@ -14,6 +14,7 @@ from parcours.cases.choices import (
 from parcours.cases.models import Family, Person, today
 from parcours.cases.services import eligible_case_managers
 from parcours.projects.models import Project
+from parcours.versioning import VersionedForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,7 +53,7 @@ _WIDGETS = {
 }
 
 
-class _FamilyFormBase(forms.ModelForm):
+class _FamilyFormBase(VersionedForm):
     def clean(self):
         data = super().clean()
         not_in_future(self, "referred_on")
@@ -100,7 +101,7 @@ class FamilyForm(_FamilyFormBase):
         widgets = _WIDGETS
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm):
     class Meta:
         model = Person
         fields = Person.RECORDED_FIELDS

@@ -42,6 +42,7 @@ from parcours.privacy.fields import (
     EncryptedPartialDateField,
     EncryptedTextField,
 )
+from parcours.versioning import Versioned
 
 
 def today() -> datetime.date:
@@ -69,7 +70,7 @@ class FamilyQuerySet(models.QuerySet):
         )
 
 
-class Family(models.Model):
+class Family(Versioned):
     """One family's file, from the first referral to closure."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -245,7 +246,7 @@ class Family(models.Model):
         return completed_months(self.admitted_on, self.closed_on or today())
 
 
-class Person(models.Model):
+class Person(Versioned):
     """A member of the family."""
 
     # What a case manager records about a member (the form's fields; copied on a new referral).

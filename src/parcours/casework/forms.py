@@ -16,6 +16,7 @@ from parcours.casework.models import (
     ServiceProvider,
     ServiceReferral,
 )
+from parcours.versioning import VersionedForm
 
 _TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -54,14 +55,14 @@ class ContactForm(forms.ModelForm):
         return data
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedForm):
     class Meta:
         model = CasePlan
         fields = ["strengths", "needs", "obstacles"]
         widgets = dict.fromkeys(fields, _TEXT)
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(VersionedForm):
     class Meta:
         model = Action
         fields = ["description", "actor", "concerns", "due_on", "status", "outcome"]
@@ -84,7 +85,7 @@ class ActionForm(forms.ModelForm):
         return data
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(VersionedForm):
     class Meta:
         model = Review
         fields = ["held_on", "progress", "plan_changes", "baseline"]
@@ -105,7 +106,7 @@ class ReviewForm(forms.ModelForm):
         return data
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(VersionedForm):
     class Meta:
         model = Consent
         fields = ["purpose", "provider", "given_on"]
@@ -132,7 +133,7 @@ class WithdrawConsentForm(forms.Form):
         return value
 
 
-class ServiceReferralForm(forms.ModelForm):
+class ServiceReferralForm(VersionedForm):
     class Meta:
         model = ServiceReferral
         fields = ["provider", "referred_on", "reason"]
@@ -149,14 +150,14 @@ class ServiceReferralForm(forms.ModelForm):
         return data
 
 
-class ServiceReferralUpdateForm(forms.ModelForm):
+class ServiceReferralUpdateForm(VersionedForm):
     class Meta:
         model = ServiceReferral
         fields = ["status", "outcome"]
         widgets = {"outcome": _TEXT}
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(VersionedForm):
     class Meta:
         model = ServiceProvider
         fields = ["kind", "name", "office", "phone", "email", "address", "notes", "active"]

@@ -20,6 +20,7 @@ from parcours.casework.choices import (
     ReferralStatus,
 )
 from parcours.privacy.fields import EncryptedTextField
+from parcours.versioning import Versioned
 
 MAX_CONTACT_MINUTES = 12 * 60
 
@@ -61,7 +62,7 @@ class Contact(models.Model):
         return f"{self.get_kind_display()} {self.on}"
 
 
-class CasePlan(models.Model):
+class CasePlan(Versioned):
     """The family's strengths, needs and obstacles, as the action plan starts from them."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -79,7 +80,7 @@ class CasePlan(models.Model):
         return f"plan {self.family_id}"
 
 
-class Action(models.Model):
+class Action(Versioned):
     """One concrete step of the plan: who acts, by when, with what outcome."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -116,7 +117,7 @@ class Action(models.Model):
         return f"{self.get_status_display()} {self.due_on or ''}"
 
 
-class Review(models.Model):
+class Review(Versioned):
     """A periodic review: progress against the plan and what changes in it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -149,7 +150,7 @@ class Review(models.Model):
         return f"review {self.held_on}"
 
 
-class ServiceProvider(models.Model):
+class ServiceProvider(Versioned):
     """A lawyer or service in the organisation's directory (professional contacts only)."""
 
     organisation = models.ForeignKey(
@@ -178,7 +179,7 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(withdrawn_on__isnull=True)
 
 
-class Consent(models.Model):
+class Consent(Versioned):
     """What the family agreed to, when, recorded by whom; withdrawn when."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -216,7 +217,7 @@ class Consent(models.Model):
         return f"{self.get_purpose_display()} {self.given_on}"
 
 
-class ServiceReferral(models.Model):
+class ServiceReferral(Versioned):
     """The family referred to a lawyer or service, under a consent to share with them."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

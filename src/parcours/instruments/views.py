@@ -13,6 +13,7 @@ from parcours.instruments.models import InstrumentCode, ResponseStatus
 from parcours.instruments.rendering import answer_labels, questions
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.models import AuditAction
+from parcours.spreadsheets import SpreadsheetError, read_upload
 
 
 def _language() -> str:
@@ -146,7 +147,9 @@ def versions_page(request):
             problems = [_("Choose the instrument and the XLSX file.")]
         else:
             try:
-                version = upload(Actor.from_request(request), code, file.read())
+                version = upload(Actor.from_request(request), code, read_upload(file))
+            except SpreadsheetError as error:
+                problems = [str(error)]
             except VersionError as error:
                 problems = error.problems
             else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 
 from parcours.instruments.expressions import Expression, ExpressionError
+from parcours.spreadsheets import SpreadsheetError, check_workbook
 
 # The case number: part of each XLSForm so that ODK and KoboToolbox exports carry it, filled
 # in by Parcours itself and never stored as an answer.
@@ -143,6 +144,10 @@ def _value(columns, row, base) -> str:
 
 def read(data: bytes) -> Definition:
     """Parse and check an XLSForm; raises XLSFormError listing every problem by row."""
+    try:
+        check_workbook("XLSForm", data)
+    except SpreadsheetError as error:
+        raise XLSFormError([str(error)]) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:

@@ -11,6 +11,7 @@ from parcours.casework.forms import providers_for
 from parcours.legal.choices import EventKind
 from parcours.legal.models import DeadlineRule, Document, Procedure, TimelineEvent
 from parcours.legal.uploads import check_upload
+from parcours.versioning import VersionedForm
 
 FUTURE_LIMIT = datetime.timedelta(days=366)
 
@@ -28,7 +29,7 @@ def _not_far_future(form, *names):
             form.add_error(name, _("This date is more than a year in the future."))
 
 
-class ProcedureForm(forms.ModelForm):
+class ProcedureForm(VersionedForm):
     class Meta:
         model = Procedure
         fields = [
@@ -118,7 +119,7 @@ class EventForm(forms.ModelForm):
         return data
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(VersionedForm):
     upload = forms.FileField(
         label=_("File"), required=False, help_text=_("PDF, PNG, JPEG or WebP.")
     )
@@ -169,7 +170,7 @@ class HistoryImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
 
 
-class DeadlineRuleForm(forms.ModelForm):
+class DeadlineRuleForm(VersionedForm):
     class Meta:
         model = DeadlineRule
         fields = [

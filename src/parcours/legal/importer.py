@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from parcours.legal.choices import EventKind, Precision
 from parcours.privacy.crypto import normalise
-from parcours.spreadsheets import SpreadsheetError, read_table
+from parcours.spreadsheets import SpreadsheetError, read_table, read_upload
 
 COLUMNS = ["date", "precision", "type", "person", "description"]
 MAX_ERRORS = 50
@@ -26,7 +26,7 @@ class HistoryImportError(Exception):
 def read_rows(upload) -> list[dict]:
     """Rows as dicts keyed by the lower-case header; numbered from 2 like a spreadsheet."""
     try:
-        header, values = read_table(upload.name, upload.read())
+        header, values = read_table(upload.name, read_upload(upload), max_rows=MAX_ROWS)
     except SpreadsheetError as error:
         raise HistoryImportError([str(error)]) from None
     header = [h.lower() for h in header]
@@ -36,10 +36,7 @@ def read_rows(upload) -> list[dict]:
         errors = [_("Missing column: %(c)s") % {"c": c} for c in missing]
         errors += [_("Unknown column: %(c)s") % {"c": c} for c in unknown]
         raise HistoryImportError(errors)
-    rows = [dict(zip(header, row, strict=False)) for row in values]
-    if len(rows) > MAX_ROWS:
-        raise HistoryImportError([_("At most %(n)s rows at once.") % {"n": MAX_ROWS}])
-    return rows
+    return [dict(zip(header, row, strict=False)) for row in values]
 
 
 def _date(value) -> tuple[datetime.date, str]:

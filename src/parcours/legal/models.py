@@ -24,9 +24,10 @@ from parcours.legal.choices import (
     ProcedureType,
 )
 from parcours.privacy.fields import EncryptedCharField, EncryptedTextField
+from parcours.versioning import Versioned
 
 
-class DeadlineRule(TranslatedLabel):
+class DeadlineRule(Versioned, TranslatedLabel):
     """A time limit counted from a notification, per country: data that coordinators edit.
 
     It applies to a notified procedure of one of ``procedure_types`` (comma-separated codes),
@@ -62,7 +63,7 @@ class DeadlineRule(TranslatedLabel):
         return procedure.type in types and self.on_status in ("", procedure.status)
 
 
-class Procedure(models.Model):
+class Procedure(Versioned):
     """A procedure for one family member or for the whole family."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -173,7 +174,7 @@ class DocumentKind(TranslatedLabel):
         return self.label
 
 
-class Document(models.Model):
+class Document(Versioned):
     """A piece of evidence or an identity document, with its validity and maybe a file."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

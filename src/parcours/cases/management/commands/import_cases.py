@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from parcours.cases.importing import CaseImportError, import_cases
 from parcours.privacy.audit import Actor
 from parcours.projects.commandline import author_or_error, project_or_error
-from parcours.spreadsheets import SpreadsheetError
+from parcours.spreadsheets import SpreadsheetError, read_file
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file")
         user = author_or_error(project_obj, as_user)
         try:
-            created, kept = import_cases(Actor(user), project_obj, path.name, path.read_bytes())
+            created, kept = import_cases(Actor(user), project_obj, path.name, read_file(path))
         except (CaseImportError, SpreadsheetError) as error:
             errors = getattr(error, "errors", [str(error)])
             raise CommandError("nothing was imported:\n  " + "\n  ".join(errors)) from None

@@ -6,6 +6,7 @@ from parcours.instruments.management.commands._instrument import add_instrument
 from parcours.instruments.transfer import TransferError, import_responses
 from parcours.privacy.audit import Actor
 from parcours.projects.commandline import author_or_error, project_or_error
+from parcours.spreadsheets import SpreadsheetError, read_file
 
 
 class Command(BaseCommand):
@@ -29,8 +30,10 @@ class Command(BaseCommand):
         user = author_or_error(project_obj, as_user)
         try:
             result = import_responses(
-                Actor(user), instrument, project_obj, path.name, path.read_bytes()
+                Actor(user), instrument, project_obj, path.name, read_file(path)
             )
+        except SpreadsheetError as error:
+            raise CommandError(f"nothing was imported: {error}") from None
         except TransferError as error:
             raise CommandError("nothing was imported:\n  " + "\n  ".join(error.errors)) from None
         self.stdout.write(

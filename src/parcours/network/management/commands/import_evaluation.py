@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from parcours.network.pooling import EvaluationFileError, import_datasets
 from parcours.privacy.audit import Actor
 from parcours.projects.commandline import author_or_error, project_or_error
+from parcours.spreadsheets import SpreadsheetError, read_file
 
 
 class Command(BaseCommand):
@@ -27,11 +28,13 @@ class Command(BaseCommand):
         missing = [f for f in files if not Path(f).is_file()]
         if missing:
             raise CommandError(f"{', '.join(missing)}: no such file")
+        try:
+            datasets = [(Path(f).name, read_file(Path(f))) for f in files]
+        except SpreadsheetError as error:
+            raise CommandError(f"nothing was imported: {error}") from None
         user = author_or_error(project, as_user, "--into")
         try:
-            loaded = import_datasets(
-                Actor(user), project, [(Path(f).name, Path(f).read_bytes()) for f in files]
-            )
+            loaded = import_datasets(Actor(user), project, datasets)
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from None
         except EvaluationFileError as error:
