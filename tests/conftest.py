@@ -231,3 +231,51 @@ def login():
         return verified_login(Client(HTTP_ACCEPT_LANGUAGE=language), user)
 
     return client_for
+
+
+@pytest.fixture
+def whole_file(make_family, case_manager, project):
+    """An active family with one of every record its file can hold, by kind."""
+    from parcours.casework.models import (
+        Action,
+        CasePlan,
+        Consent,
+        ServiceProvider,
+        ServiceReferral,
+    )
+    from parcours.instruments.services import start
+    from parcours.legal.models import DeadlineRule, Document, DocumentKind, Procedure
+
+    family = make_family("active")
+    lawyer = ServiceProvider.objects.create(
+        organisation=project.organisation, kind="lawyer", name="Maître Dupont"
+    )
+    consent = Consent.objects.create(
+        family=family,
+        purpose="share_with_provider",
+        provider=lawyer,
+        given_on=datetime.date(2026, 2, 1),
+        recorded_by=case_manager,
+    )
+    return {
+        "family": family,
+        "person": family.household[0],
+        "plan": CasePlan.objects.create(family=family, strengths="patience"),
+        "action": Action.objects.create(
+            family=family, description="Call the lawyer", actor="family", created_by=case_manager
+        ),
+        "procedure": Procedure.objects.create(family=family, type="asylum"),
+        "document": Document.objects.create(family=family, kind=DocumentKind.objects.first()),
+        "response": start(Actor(case_manager), family, "baseline"),
+        "consent": consent,
+        "referral": ServiceReferral.objects.create(
+            family=family,
+            provider=lawyer,
+            consent=consent,
+            referred_on=datetime.date(2026, 2, 2),
+            reason="appeal",
+            created_by=case_manager,
+        ),
+        "provider": lawyer,
+        "rule": DeadlineRule.objects.filter(country="BE").first(),
+    }

@@ -1,13 +1,10 @@
 """Two people edit the same record: the second save does not overwrite the first unseen. It is
 refused with both versions side by side and what was typed kept; saving again then wins."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
-from parcours.casework.models import Action, CasePlan, Consent, ServiceProvider, ServiceReferral
-from parcours.legal.models import DeadlineRule, Document, DocumentKind, Procedure
+from parcours.casework.models import Action
 from parcours.versioning import StaleEdit
 
 
@@ -25,41 +22,6 @@ def _form_data(form) -> dict:
         else:
             data[field.html_name] = str(value)
     return data
-
-
-@pytest.fixture
-def records(make_family, case_manager, project):
-    family = make_family("active")
-    lawyer = ServiceProvider.objects.create(
-        organisation=project.organisation, kind="lawyer", name="Maître Dupont"
-    )
-    consent = Consent.objects.create(
-        family=family,
-        purpose="share_with_provider",
-        provider=lawyer,
-        given_on=datetime.date(2026, 2, 1),
-        recorded_by=case_manager,
-    )
-    return {
-        "family": family,
-        "person": family.household[0],
-        "plan": CasePlan.objects.create(family=family, strengths="patience"),
-        "action": Action.objects.create(
-            family=family, description="Call", actor="family", created_by=case_manager
-        ),
-        "procedure": Procedure.objects.create(family=family, type="asylum"),
-        "document": Document.objects.create(family=family, kind=DocumentKind.objects.first()),
-        "referral": ServiceReferral.objects.create(
-            family=family,
-            provider=lawyer,
-            consent=consent,
-            referred_on=datetime.date(2026, 2, 2),
-            reason="appeal",
-            created_by=case_manager,
-        ),
-        "provider": lawyer,
-        "rule": DeadlineRule.objects.filter(country="BE").first(),
-    }
 
 
 # url name, its arguments, the record, and the field both people change.
@@ -103,10 +65,10 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_save_over_a_newer_version_is_refused_and_keeps_what_was_typed(
-    case, records, coordinator, login
+    case, whole_file, coordinator, login
 ):
     name, args, key, field = CASES[case]
-    url = reverse(name, args=args(records))
+    url = reverse(name, args=args(whole_file))
     first, second = login(coordinator), login(coordinator)  # two sessions, two screens
     mine = _form_data(first.get(url).context["form"])
     theirs = _form_data(second.get(url).context["form"])
@@ -122,19 +84,19 @@ def test_a_save_over_a_newer_version_is_refused_and_keeps_what_was_typed(
         {"saved": row["saved"], "typed": row["typed"]} for row in conflict
     ]
     assert 'value="written second"' in page or ">written second<" in page  # still typed
-    record = type(records[key]).objects.get(pk=records[key].pk)
+    record = type(whole_file[key]).objects.get(pk=whole_file[key].pk)
     assert getattr(record, field) == "written first"
 
     # Saving again, with both versions seen, keeps the second person's text.
     again = _form_data(refused.context["form"])
     assert second.post(url, {**again, field: "written second"}).status_code == 302
-    record = type(records[key]).objects.get(pk=records[key].pk)
+    record = type(whole_file[key]).objects.get(pk=whole_file[key].pk)
     assert getattr(record, field) == "written second"
 
 
-def test_the_model_refuses_a_save_made_from_an_older_read(records):
-    one = Action.objects.get(pk=records["action"].pk)
-    two = Action.objects.get(pk=records["action"].pk)
+def test_the_model_refuses_a_save_made_from_an_older_read(whole_file):
+    one = Action.objects.get(pk=whole_file["action"].pk)
+    two = Action.objects.get(pk=whole_file["action"].pk)
     one.read_version, one.description = one.version, "first"
     one.save()
     two.read_version, two.description = two.version, "second"

@@ -132,3 +132,13 @@ def test_the_demo_may_run_without_a_second_factor(case_manager, settings):
 def test_the_admin_site_signs_in_through_the_two_factor_page(db):
     response = Client().get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_session_without_its_code_must_sign_in_again(case_manager, enrolled):
+    client = Client()
+    client.force_login(case_manager)  # a session begun before the second factor was asked
+    first = client.get(reverse("cases:caseload"))
+    assert first.url == reverse("accounts:two_factor_setup")
+    assert "My caseload" not in client.get(first.url, follow=False).content.decode()
+    assert client.get(first.url).url == reverse("login")
+    assert "_auth_user_id" not in client.session

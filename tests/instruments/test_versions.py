@@ -95,7 +95,7 @@ def test_a_reused_version_name_or_wrong_form_is_refused(coordinator, login):
     problems = _upload(client, _edited(code="baseline")).context["problems"]
     assert any("form_id is 'baseline'" in p for p in problems)
     problems = _upload(client, b"not a workbook").context["problems"]
-    assert any("not a readable XLSX" in p for p in problems)
+    assert any("not a readable .xlsx workbook" in p for p in problems)
 
 
 @pytest.mark.parametrize("who", ["case_manager", "evaluator", "administrator"])

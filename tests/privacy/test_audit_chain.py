@@ -24,6 +24,7 @@ def _lift_triggers_and(statement: str, params=()):
     vendor = connection.vendor
     with connection.cursor() as cursor:
         if vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks before ALTER
             cursor.execute("ALTER TABLE privacy_auditevent DISABLE TRIGGER USER")
             cursor.execute(statement, params)
             cursor.execute("ALTER TABLE privacy_auditevent ENABLE TRIGGER USER")

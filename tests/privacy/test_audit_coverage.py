@@ -6,11 +6,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from parcours.casework.models import Action, Consent, ServiceProvider, ServiceReferral
 from parcours.instruments.models import InstrumentVersion, Response
-from parcours.instruments.services import start
-from parcours.legal.models import Document, DocumentKind, Procedure
-from parcours.privacy.audit import Actor
 from parcours.privacy.models import AuditAction, AuditEvent
 
 
@@ -24,44 +20,19 @@ def _patterns(resolver=None, prefix=""):
 
 
 @pytest.fixture
-def file_of_everything(make_family, coordinator, case_manager, project):
-    family = make_family("active")
-    person = family.household[0]
-    action = Action.objects.create(
-        family=family, description="Call the lawyer", actor="family", created_by=case_manager
-    )
-    procedure = Procedure.objects.create(family=family, type="asylum")
-    document = Document.objects.create(family=family, kind=DocumentKind.objects.first())
-    response = start(Actor(case_manager), family, "baseline")
-    lawyer = ServiceProvider.objects.create(
-        organisation=project.organisation, kind="lawyer", name="Maître Dupont"
-    )
-    consent = Consent.objects.create(
-        family=family,
-        purpose="share_with_provider",
-        provider=lawyer,
-        given_on=datetime.date(2026, 2, 1),
-        recorded_by=case_manager,
-    )
-    referral = ServiceReferral.objects.create(
-        family=family,
-        provider=lawyer,
-        consent=consent,
-        referred_on=datetime.date(2026, 2, 2),
-        reason="appeal",
-        created_by=case_manager,
-    )
+def file_of_everything(whole_file):
+    """The URL arguments of every page of ``whole_file``."""
     return {
-        "pk": family.pk,
-        "person_pk": person.pk,
-        "action_pk": action.pk,
-        "procedure_pk": procedure.pk,
-        "document_pk": document.pk,
-        "response_pk": response.pk,
-        "consent_pk": consent.pk,
-        "referral_pk": referral.pk,
+        "pk": whole_file["family"].pk,
+        "person_pk": whole_file["person"].pk,
+        "action_pk": whole_file["action"].pk,
+        "procedure_pk": whole_file["procedure"].pk,
+        "document_pk": whole_file["document"].pk,
+        "response_pk": whole_file["response"].pk,
+        "consent_pk": whole_file["consent"].pk,
+        "referral_pk": whole_file["referral"].pk,
         "code": "baseline",
-        "family": family,
+        "family": whole_file["family"],
     }
 
 

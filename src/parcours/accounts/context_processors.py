@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from parcours.accounts import twofactor
 from parcours.accounts.models import Role
 
 
@@ -8,6 +9,8 @@ def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if twofactor.required() and not getattr(user, "is_verified", lambda: True)():
+        return {"second_factor_pending": True}  # no menu until the second factor is set up
     return {
         "session_idle_seconds": settings.PARCOURS_SESSION_IDLE_MINUTES * 60,
         "is_case_manager": user.has_role(Role.CASE_MANAGER),

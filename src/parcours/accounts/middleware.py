@@ -7,6 +7,7 @@ checked by the session store on the server); the absolute limit counts from sign
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +39,7 @@ class SessionLimitsMiddleware:
                     _("For your safety you were signed out after %(hours)s hours. Sign in again.")
                     % {"hours": settings.PARCOURS_SESSION_MAX_HOURS},
                 )
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect_to_login(request.path)
         return self.get_response(request)
 
 

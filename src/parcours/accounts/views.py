@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -38,8 +40,10 @@ def two_factor_setup(request):
     if user.is_verified():
         return redirect("accounts:account")
     if twofactor.enrolled_device(user):
-        # A session that signed in without its code (cannot happen through SignInView).
-        return redirect("logout")
+        # A session begun without its code (before the second factor was required, or while
+        # the device was set up elsewhere): it must sign in again, with the code.
+        logout(request)
+        return redirect("login")
     device = twofactor.pending_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -88,9 +92,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     stays signed in."""
 
     template_name = "accounts/password_change.html"
-
-    def get_success_url(self):
-        return self.request.path
+    success_url = reverse_lazy("accounts:account")
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -98,7 +100,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         messages.success(
             self.request, _("Your password is changed; your other sessions have ended.")
         )
-        return redirect("accounts:account") if response.status_code == 302 else response
+        return response
 
 
 @require_GET
