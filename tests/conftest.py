@@ -209,6 +209,29 @@ def make_family(project, case_manager, coordinator):
     return make
 
 
+def form_data(form) -> dict:
+    """What the browser would send back for ``form`` as shown (its bound or initial values)."""
+    from django.forms import MultiWidget
+
+    data = {}
+    for field in form:
+        value = field.value()
+        if value is None or value is False:
+            continue
+        widget = field.field.widget
+        if isinstance(widget, MultiWidget):  # a date and a time in two inputs, say
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for suffix, part in zip(widget.widgets_names, parts, strict=False):
+                data[field.html_name + suffix] = "" if part is None else str(part)
+        elif value is True:
+            data[field.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[field.html_name] = [str(v) for v in value]
+        else:
+            data[field.html_name] = str(value)
+    return data
+
+
 def verified_login(client, user):
     """Sign ``client`` in as ``user`` with both factors, as SignInView leaves a session."""
     from django_otp import DEVICE_ID_SESSION_KEY

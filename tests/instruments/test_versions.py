@@ -1,4 +1,6 @@
-"""New instrument versions: checked, compared, activated; a code never changes meaning."""
+"""New instrument versions: uploaded and made the default by administrators (they serve every
+project), chosen per project by its coordinators; checked, compared; a code never changes
+meaning."""
 
 import io
 
@@ -8,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parcours.instruments.models import FORMS_DIR, InstrumentVersion, Response
+from parcours.privacy.models import AuditEvent
 
 
 def _edited(code="client_summary_sheet", version="2027.1", edit=None):
@@ -38,7 +41,7 @@ def _upload(client, data, code="client_summary_sheet"):
 
 
 def test_a_new_version_is_compared_then_used_for_new_sheets_only(
-    make_family, coordinator, case_manager, login
+    make_family, administrator, case_manager, login
 ):
     family = make_family("active")
     old_sheet_url = reverse("instruments:start", args=[family.pk, "client_summary_sheet"])
@@ -49,7 +52,7 @@ def test_a_new_version_is_compared_then_used_for_new_sheets_only(
         _find(book["survey"], "p16_notes")["label::English (en)"].value = "Anything else?"
         book["survey"].append(["text", "p17_school", "School", "École", "School"])
 
-    client = login(coordinator)
+    client = login(administrator)
     response = _upload(client, _edited(edit=reword_and_add))
     version = InstrumentVersion.objects.get(version="2027.1")
     assert response.url == reverse("instruments:version", args=[version.pk])
@@ -82,14 +85,14 @@ def test_a_new_version_is_compared_then_used_for_new_sheets_only(
         ),
     ],
 )
-def test_a_code_that_changes_meaning_is_refused(coordinator, login, edit, problem):
-    response = _upload(login(coordinator), _edited(edit=edit))
+def test_a_code_that_changes_meaning_is_refused(administrator, login, edit, problem):
+    response = _upload(login(administrator), _edited(edit=edit))
     assert any(problem in p for p in response.context["problems"])
     assert not InstrumentVersion.objects.filter(version="2027.1").exists()
 
 
-def test_a_reused_version_name_or_wrong_form_is_refused(coordinator, login):
-    client = login(coordinator)
+def test_a_reused_version_name_or_wrong_form_is_refused(administrator, login):
+    client = login(administrator)
     problems = _upload(client, _edited(version="2026.1")).context["problems"]
     assert any("version 2026.1 exists already" in p for p in problems)
     problems = _upload(client, _edited(code="baseline")).context["problems"]
@@ -98,9 +101,37 @@ def test_a_reused_version_name_or_wrong_form_is_refused(coordinator, login):
     assert any("not a readable .xlsx workbook" in p for p in problems)
 
 
-@pytest.mark.parametrize("who", ["case_manager", "evaluator", "administrator"])
-def test_only_coordinators_manage_versions(request, who, login):
+@pytest.mark.parametrize("who", ["case_manager", "evaluator"])
+def test_case_managers_and_evaluators_do_not_reach_versions(request, who, login):
     client = login(request.getfixturevalue(who))
     assert client.get(reverse("instruments:versions")).status_code == 404
     assert _upload(client, _edited()).status_code == 404
     assert not InstrumentVersion.objects.filter(version="2027.1").exists()
+
+
+def test_a_coordinator_chooses_the_projects_version_but_changes_no_shared_one(
+    make_family, administrator, coordinator, outsider, case_manager, login, other_project
+):
+    coordinator_client = login(coordinator)
+    assert coordinator_client.get(reverse("instruments:versions")).status_code == 200
+    assert _upload(coordinator_client, _edited()).status_code == 404  # upload: administrators
+    new = InstrumentVersion.objects.get(
+        pk=_upload(login(administrator), _edited()).url.split("/")[-2]
+    )
+    assert coordinator_client.post(reverse("instruments:version", args=[new.pk])).status_code == 404
+    new.refresh_from_db()
+    assert not new.active  # the default did not move
+
+    family = make_family("active")
+    choose = {"action": "choose", "project": family.project_id, "version": new.pk}
+    assert login(outsider).post(reverse("instruments:versions"), choose).status_code == 404
+    assert coordinator_client.post(reverse("instruments:versions"), choose).status_code == 302
+    login(case_manager).post(reverse("instruments:start", args=[family.pk, "client_summary_sheet"]))
+    assert Response.objects.get(family=family).version == new
+    # Another project still takes the default.
+    assert InstrumentVersion.objects.active("client_summary_sheet", other_project).version == (
+        "2026.1"
+    )
+    assert AuditEvent.objects.filter(
+        user=coordinator, object_type="instruments.projectinstrument"
+    ).exists()

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from parcours.legal.models import DeadlineRule, Procedure
+from parcours.legal.models import DeadlineOverride, DeadlineRule, Procedure
+from parcours.privacy.models import AuditEvent
 
 NOTIFIED = datetime.date(2026, 3, 4)
 
@@ -140,11 +141,12 @@ def test_deadlines_show_with_days_left_and_in_my_week(
     assert ("deadline", datetime.date(2026, 6, 16)) in [(i.kind, i.on) for i in week]
 
 
-def test_a_coordinator_edits_the_rules_of_the_projects_country(coordinator, login, rule):
+def test_an_administrator_edits_a_shared_rule_and_it_is_audited(administrator, login, rule):
     appeal = rule("appeal")
-    client = login(coordinator)
+    client = login(administrator)
     url = reverse("legal:deadline_rule_edit", args=[appeal.pk])
     data = {
+        "country": "BE",
         "code": "appeal",
         "label_nl": "Beroep",
         "label_fr": "Recours",
@@ -157,6 +159,9 @@ def test_a_coordinator_edits_the_rules_of_the_projects_country(coordinator, logi
     assert client.post(url, data).status_code == 302
     appeal.refresh_from_db()
     assert appeal.procedure_types == "asylum,9bis" and appeal.label_en == "Appeal"
+    assert AuditEvent.objects.filter(
+        user=administrator, action="update", object_type="legal.deadlinerule"
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -166,9 +171,10 @@ def test_a_coordinator_edits_the_rules_of_the_projects_country(coordinator, logi
         ({"min_days": "20", "max_days": "10"}, "max_days"),
     ],
 )
-def test_a_bad_rule_names_the_field_and_changes_nothing(coordinator, login, rule, changes, field):
+def test_a_bad_rule_names_the_field_and_changes_nothing(administrator, login, rule, changes, field):
     appeal = rule("appeal")
     data = {
+        "country": "BE",
         "code": "appeal",
         "label_nl": "x",
         "label_fr": "x",
@@ -179,24 +185,57 @@ def test_a_bad_rule_names_the_field_and_changes_nothing(coordinator, login, rule
         "max_days": "30",
         **changes,
     }
-    response = login(coordinator).post(reverse("legal:deadline_rule_edit", args=[appeal.pk]), data)
+    response = login(administrator).post(
+        reverse("legal:deadline_rule_edit", args=[appeal.pk]), data
+    )
     assert field in response.context["form"].errors
     appeal.refresh_from_db()
     assert (appeal.min_days, appeal.max_days) == (30, 30)
 
 
-@pytest.mark.parametrize("who", ["case_manager", "evaluator", "administrator"])
-def test_only_coordinators_edit_rules(request, who, login, rule):
+@pytest.mark.parametrize("who", ["case_manager", "evaluator", "coordinator", "outsider"])
+def test_rules_shared_by_every_organisation_are_changed_by_administrators_only(
+    request, who, login, rule
+):
     client = login(request.getfixturevalue(who))
     url = reverse("legal:deadline_rule_edit", args=[rule("appeal").pk])
     assert client.post(url, {"min_days": "1", "max_days": "1"}).status_code == 404
+    assert client.get(reverse("legal:deadline_rule_create")).status_code == 404
     assert rule("appeal").min_days == 30
 
 
-def test_a_coordinator_elsewhere_cannot_edit_another_countrys_rules(
-    outsider, other_project, login, rule
+def test_a_coordinator_sets_the_projects_own_limit(
+    coordinator, outsider, login, rule, refused_asylum, make_family, other_project
 ):
-    other_project.country = "NL"
-    other_project.save()
-    url = reverse("legal:deadline_rule_edit", args=[rule("appeal").pk])
-    assert login(outsider).get(url).status_code == 404
+    appeal = rule("appeal")
+    ours = refused_asylum(deadline_rule=appeal)
+    client = login(coordinator)
+    url = reverse("legal:deadline_override_create", args=[appeal.pk])
+    data = {"project": ours.family.project_id, "min_days": "20", "max_days": "20", "note": "x"}
+    assert client.post(url, data).status_code == 302
+    override = DeadlineOverride.objects.get(rule=appeal)
+    assert Procedure.objects.get(pk=ours.pk).deadline == datetime.date(2026, 3, 24)  # 4 March + 20
+    assert rule("appeal").min_days == 30  # the shared rule is untouched
+    page = client.get(reverse("legal:deadline_rules")).content.decode()
+    assert "Plan Together: 20" in page
+    assert AuditEvent.objects.filter(
+        user=coordinator, action="create", object_type="legal.deadlineoverride"
+    ).exists()
+    # A coordinator of another project cannot change it, nor set one for this project.
+    edit = reverse("legal:deadline_override_edit", args=[appeal.pk, override.pk])
+    assert login(outsider).post(edit, {"min_days": "1", "max_days": "1"}).status_code == 404
+    refused = login(outsider).post(url, {**data, "min_days": "2", "max_days": "2"})
+    assert refused.status_code == 200 and "project" in refused.context["form"].errors
+    # Back to the country's rule.
+    assert client.post(edit, {"remove": "1"}).status_code == 302
+    assert Procedure.objects.get(pk=ours.pk).deadline == datetime.date(2026, 4, 3)
+    assert AuditEvent.objects.filter(action="delete", object_type="legal.deadlineoverride").exists()
+
+
+def test_a_project_limit_must_be_a_range(coordinator, login, rule, project):
+    url = reverse("legal:deadline_override_create", args=[rule("appeal").pk])
+    response = login(coordinator).post(
+        url, {"project": project.pk, "min_days": "20", "max_days": "10"}
+    )
+    assert "max_days" in response.context["form"].errors
+    assert not DeadlineOverride.objects.exists()

@@ -26,8 +26,13 @@ class InstrumentCode(models.TextChoices):
 
 
 class InstrumentVersionQuerySet(models.QuerySet):
-    def active(self, code: str) -> "InstrumentVersion":
-        """The version in use; the shipped XLSForm is installed the first time it is asked for."""
+    def active(self, code: str, project=None) -> "InstrumentVersion":
+        """The version new sheets use: the project's choice, else the default every project
+        shares (``active``); the shipped XLSForm is installed the first time it is asked for."""
+        if project is not None:
+            chosen = ProjectInstrument.objects.filter(project=project, instrument=code).first()
+            if chosen is not None:
+                return chosen.version
         version = self.filter(instrument=code, active=True).first()
         if version is None:
             data = (FORMS_DIR / f"{code}.xlsx").read_bytes()
@@ -41,6 +46,9 @@ class InstrumentVersionQuerySet(models.QuerySet):
 
 
 class InstrumentVersion(models.Model):
+    """A version of an instrument, shared by every organisation; ``active`` marks the default,
+    which administrators set; a project may use another (ProjectInstrument)."""
+
     instrument = models.CharField(_("instrument"), max_length=24, choices=InstrumentCode.choices)
     version = models.CharField(_("version"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
@@ -73,6 +81,28 @@ class InstrumentVersion(models.Model):
     @property
     def definition(self) -> xlsform.Definition:
         return _parse(self.pk, bytes(self.xlsx))
+
+
+class ProjectInstrument(models.Model):
+    """The version of an instrument one project's new sheets use, chosen by its coordinators."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="instrument_choices"
+    )
+    instrument = models.CharField(_("instrument"), max_length=24, choices=InstrumentCode.choices)
+    version = models.ForeignKey(
+        InstrumentVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("instrument of a project")
+        verbose_name_plural = _("instruments of projects")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "instrument"], name="one_choice_per_project")
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.version}"
 
 
 @functools.lru_cache(maxsize=32)

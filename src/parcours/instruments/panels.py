@@ -20,7 +20,7 @@ def instruments_panel(family) -> dict:
     )
     chart = None
     if baselines:
-        definition = InstrumentVersion.objects.active("baseline").definition
+        definition = InstrumentVersion.objects.active("baseline", family.project).definition
         chart = baseline_chart(
             definition,
             [(r.submitted_at, from_rows(r.version.definition, r.answers.all())) for r in baselines],

@@ -31,7 +31,7 @@ def _store(response: Response, answers) -> None:
 @transaction.atomic
 def start(actor: Actor, family, code: str) -> Response:
     """A draft of the instrument's active version, with what the case already holds."""
-    version = InstrumentVersion.objects.active(code)
+    version = InstrumentVersion.objects.active(code, family.project)
     response = Response.objects.create(
         family=family, version=version, instrument=code, author=actor.user
     )

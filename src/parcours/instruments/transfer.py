@@ -99,7 +99,7 @@ def fingerprint(family_id, instrument: str, answers) -> str:
 
 def read_responses(code: str, project, name: str, data: bytes) -> tuple[InstrumentVersion, list]:
     """Validate a whole file; returns (version, [(family, answers)]) or raises TransferError."""
-    version = InstrumentVersion.objects.active(code)
+    version = InstrumentVersion.objects.active(code, project)
     definition = version.definition
     try:
         header, rows = read_table(name, data)
@@ -227,7 +227,7 @@ def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
 def export_rows(code: str, project, *, pseudonymise: bool):
     """(header, rows) of every submitted sheet of the project; free text left out when
     pseudonymised, and the case number replaced by a keyed pseudonym."""
-    version = InstrumentVersion.objects.active(code)
+    version = InstrumentVersion.objects.active(code, project)
     definition = version.definition
     questions = [q for q in definition.answerable if not (pseudonymise and q.type == "text")]
     header = [CASE_FIELD, *(q.name for q in questions)]

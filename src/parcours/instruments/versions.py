@@ -97,3 +97,14 @@ def activate(actor: Actor, version: InstrumentVersion) -> None:
     version.active = True
     version.save(update_fields=["active"])
     record(actor, AuditAction.UPDATE, version)
+
+
+@transaction.atomic
+def choose(actor: Actor, project, version: InstrumentVersion) -> None:
+    """From now on the project's new sheets use ``version`` (other projects keep theirs)."""
+    from parcours.instruments.models import ProjectInstrument
+
+    choice, _created = ProjectInstrument.objects.update_or_create(
+        project=project, instrument=version.instrument, defaults={"version": version}
+    )
+    record(actor, AuditAction.UPDATE, choice)

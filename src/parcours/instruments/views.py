@@ -126,22 +126,41 @@ def _facts(family) -> dict:
     }
 
 
-def _coordinator(request):
+def _coordinated(request):
+    """The projects whose instruments the user chooses; 404 unless they coordinate one or
+    administer the site (administrators keep the shared versions)."""
     from parcours.accounts.models import Role
+    from parcours.projects.models import Project
 
-    if not request.user.has_role(Role.COORDINATOR):
+    projects = Project.objects.filter(
+        pk__in=request.user.project_ids(Role.COORDINATOR), network=False
+    )
+    if not projects and not request.user.is_staff:
         raise Http404
+    return projects
 
 
 @require_http_methods(["GET", "POST"])
 def versions_page(request):
-    """Instruments and their versions; a coordinator uploads a new version here."""
-    from parcours.instruments.models import InstrumentVersion
-    from parcours.instruments.versions import VersionError, upload
+    """The versions every project shares; administrators upload them and set the default,
+    each project's coordinators choose which one their project's new sheets use."""
+    from parcours.instruments.models import InstrumentVersion, ProjectInstrument
+    from parcours.instruments.versions import VersionError, choose, upload
 
-    _coordinator(request)
+    projects = _coordinated(request)
     problems = []
+    if request.method == "POST" and request.POST.get("action") == "choose":
+        project = get_object_or_404(projects, pk=request.POST.get("project") or 0)
+        version = get_object_or_404(InstrumentVersion, pk=request.POST.get("version") or 0)
+        choose(Actor.from_request(request), project, version)
+        messages.success(
+            request,
+            _("%(project)s now uses %(version)s.") % {"project": project, "version": version},
+        )
+        return redirect("instruments:versions")
     if request.method == "POST":
+        if not request.user.is_staff:
+            raise Http404
         code, file = request.POST.get("instrument"), request.FILES.get("file")
         if code not in InstrumentCode.values or file is None:
             problems = [_("Choose the instrument and the XLSX file.")]
@@ -154,9 +173,23 @@ def versions_page(request):
                 problems = error.problems
             else:
                 return redirect("instruments:version", version.pk)
-    for code in InstrumentCode.values:
-        InstrumentVersion.objects.active(code)
+    defaults = {code: InstrumentVersion.objects.active(code) for code in InstrumentCode.values}
     versions = InstrumentVersion.objects.order_by("instrument", "-created_at")
+    chosen = {
+        (c.project_id, c.instrument): c.version
+        for c in ProjectInstrument.objects.filter(project__in=projects).select_related("version")
+    }
+    choices = [
+        {
+            "project": project,
+            "instrument": label,
+            "code": code,
+            "current": chosen.get((project.pk, code), defaults[code]),
+            "versions": [v for v in versions if v.instrument == code],
+        }
+        for project in projects
+        for code, label in InstrumentCode.choices
+    ]
     return render(
         request,
         "instruments/versions.html",
@@ -164,21 +197,25 @@ def versions_page(request):
             "versions": versions,
             "codes": InstrumentCode.choices,
             "problems": problems,
+            "choices": choices,
+            "may_upload": request.user.is_staff,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def version_page(request, version_pk):
-    """A new version compared with the one in use; activated on request."""
+    """A version compared with the default; an administrator makes it the default."""
     from parcours.instruments.models import InstrumentVersion
     from parcours.instruments.versions import activate, compare
 
-    _coordinator(request)
+    projects = _coordinated(request)
     version = get_object_or_404(InstrumentVersion, pk=version_pk)
-    if request.method == "POST" and not version.active:
+    if request.method == "POST":
+        if not request.user.is_staff or version.active:
+            raise Http404
         activate(Actor.from_request(request), version)
-        messages.success(request, _("Version %(v)s is now in use.") % {"v": version.version})
+        messages.success(request, _("Version %(v)s is now the default.") % {"v": version.version})
         return redirect("instruments:versions")
     current = InstrumentVersion.objects.active(version.instrument)
     return render(
@@ -188,5 +225,7 @@ def version_page(request, version_pk):
             "version": version,
             "current": current,
             "diff": compare(current.definition, version.definition, _language()),
+            "may_activate": request.user.is_staff and not version.active,
+            "projects": projects,
         },
     )

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from parcours.legal.models import DeadlineRule, DocumentKind
+from parcours.privacy.admin import AuditedAdmin
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin):
-    """Deadline rules are data that coordinators and administrators keep up to date."""
+class DeadlineRuleAdmin(AuditedAdmin):
+    """Deadline rules serve every organisation: administrators keep them up to date."""
 
     list_display = [
         "code",
@@ -20,5 +21,5 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentKind)
-class DocumentKindAdmin(admin.ModelAdmin):
+class DocumentKindAdmin(AuditedAdmin):
     list_display = ["code", "label_en", "validity_months", "position"]

@@ -10,13 +10,17 @@ from parcours.legal.models import Procedure
 
 
 def deadlines(families, today, until):
-    procedures = Procedure.objects.filter(
-        family__in=families,
-        family__status__in=OPEN_STATES,
-        deadline_rule__isnull=False,
-        notified_on__isnull=False,
-        notified_on__gte=today - datetime.timedelta(days=60),
-    ).select_related("deadline_rule", "family")
+    procedures = (
+        Procedure.objects.filter(
+            family__in=families,
+            family__status__in=OPEN_STATES,
+            deadline_rule__isnull=False,
+            notified_on__isnull=False,
+            notified_on__gte=today - datetime.timedelta(days=60),
+        )
+        .select_related("deadline_rule", "family")
+        .prefetch_related("deadline_rule__overrides")
+    )
     for procedure in procedures:
         deadline = procedure.deadline
         if deadline and today - datetime.timedelta(days=30) <= deadline <= until:

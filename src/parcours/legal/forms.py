@@ -9,7 +9,13 @@ from parcours.cases.forms import DATE, limit_to_members
 from parcours.cases.models import today
 from parcours.casework.forms import providers_for
 from parcours.legal.choices import EventKind
-from parcours.legal.models import DeadlineRule, Document, Procedure, TimelineEvent
+from parcours.legal.models import (
+    DeadlineOverride,
+    DeadlineRule,
+    Document,
+    Procedure,
+    TimelineEvent,
+)
 from parcours.legal.uploads import check_upload
 from parcours.versioning import VersionedForm
 
@@ -55,6 +61,7 @@ class ProcedureForm(VersionedForm):
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
+        self.family = family
         limit_to_members(self, family, "person")
         self.fields["person"].empty_label = _("the whole family")
         self.fields["lawyer"].queryset = providers_for(family.project.organisation_id).filter(
@@ -86,11 +93,12 @@ class ProcedureForm(VersionedForm):
                 )
             elif not data.get("notified_on"):
                 self.add_error("notified_on", _("A deadline counts from the notification date."))
-            if period is not None and not rule.min_days <= period <= rule.max_days:
+            low, high = rule.limits_for(self.family.project_id)
+            if period is not None and not low <= period <= high:
                 self.add_error(
                     "period_days",
                     _("Between %(low)s and %(high)s days for this rule.")
-                    % {"low": rule.min_days, "high": rule.max_days},
+                    % {"low": low, "high": high},
                 )
         elif period is not None:
             self.add_error("period_days", _("Choose the deadline this period belongs to."))
@@ -174,6 +182,7 @@ class DeadlineRuleForm(VersionedForm):
     class Meta:
         model = DeadlineRule
         fields = [
+            "country",
             "code",
             "label_nl",
             "label_fr",
@@ -200,5 +209,27 @@ class DeadlineRuleForm(VersionedForm):
         data = super().clean()
         low, high = data.get("min_days"), data.get("max_days")
         if low is not None and high is not None and low > high:
+            self.add_error("max_days", _("At most cannot be less than at least."))
+        return data
+
+
+class DeadlineOverrideForm(VersionedForm):
+    """A coordinator's own limit for one of their projects."""
+
+    class Meta:
+        model = DeadlineOverride
+        fields = ["project", "min_days", "max_days", "note"]
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["project"].empty_label = None
+        if self.editing:
+            self.fields["project"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_days"), data.get("max_days")
+        if low is not None and high is not None and high < low:
             self.add_error("max_days", _("At most cannot be less than at least."))
         return data

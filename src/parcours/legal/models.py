@@ -28,7 +28,8 @@ from parcours.versioning import Versioned
 
 
 class DeadlineRule(Versioned, TranslatedLabel):
-    """A time limit counted from a notification, per country: data that coordinators edit.
+    """A time limit counted from a notification, per country: data shared by every
+    organisation, kept by administrators; a project may set its own limit (DeadlineOverride).
 
     It applies to a notified procedure of one of ``procedure_types`` (comma-separated codes),
     when its status is ``on_status`` (empty: any). A fixed limit has min_days == max_days; a
@@ -61,6 +62,46 @@ class DeadlineRule(Versioned, TranslatedLabel):
     def applies_to(self, procedure) -> bool:
         types = {t.strip() for t in self.procedure_types.split(",")}
         return procedure.type in types and self.on_status in ("", procedure.status)
+
+    def limits_for(self, project_id) -> tuple[int, int]:
+        """(at least, at most) days for a project: its own override, or the country's rule.
+        Reads ``overrides`` through its prefetch cache when a list prefetched it."""
+        for override in self.overrides.all():
+            if override.project_id == project_id:
+                return override.min_days, override.max_days
+        return self.min_days, self.max_days
+
+
+class DeadlineOverride(Versioned):
+    """A project's own limit for a shared rule (a local court's practice, say), set by its
+    coordinators; the country's rule stays as it is for everyone else."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="deadline_overrides",
+    )
+    rule = models.ForeignKey(
+        DeadlineRule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="overrides"
+    )
+    min_days = models.PositiveSmallIntegerField(_("at least (days)"))
+    max_days = models.PositiveSmallIntegerField(_("at most (days)"))
+    note = models.CharField(_("why"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("project deadline")
+        verbose_name_plural = _("project deadlines")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "rule"], name="one_override_per_rule"),
+            models.CheckConstraint(
+                condition=models.Q(min_days__lte=models.F("max_days")),
+                name="deadline_override_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule} · {self.project}"
 
 
 class Procedure(Versioned):
@@ -132,7 +173,8 @@ class Procedure(Versioned):
         rule = self.deadline_rule
         if rule is None or self.notified_on is None:
             return None
-        days = self.period_days if self.period_days is not None else rule.min_days
+        low, _high = rule.limits_for(self.family.project_id)
+        days = self.period_days if self.period_days is not None else low
         return self.notified_on + datetime.timedelta(days=days)
 
 

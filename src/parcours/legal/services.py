@@ -3,7 +3,14 @@
 from django.db import transaction
 from django.utils import timezone
 
-from parcours.legal.models import Document, LawyerAssignment, Procedure, TimelineEvent
+from parcours.legal.models import (
+    DeadlineOverride,
+    DeadlineRule,
+    Document,
+    LawyerAssignment,
+    Procedure,
+    TimelineEvent,
+)
 from parcours.privacy import files
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.models import AuditAction
@@ -93,3 +100,27 @@ def import_events(actor: Actor, family, rows: list[dict]) -> int:
             row["persons"],
         )
     return len(rows)
+
+
+@transaction.atomic
+def save_deadline_rule(actor: Actor, rule: DeadlineRule) -> DeadlineRule:
+    """A shared country rule: administrators only (the views check), always audited."""
+    created = rule._state.adding
+    rule.save()
+    _record(actor, rule, created)
+    return rule
+
+
+@transaction.atomic
+def save_deadline_override(actor: Actor, override: DeadlineOverride) -> DeadlineOverride:
+    created = override._state.adding
+    override.save()
+    _record(actor, override, created)
+    return override
+
+
+@transaction.atomic
+def remove_deadline_override(actor: Actor, override: DeadlineOverride) -> None:
+    """The project follows the country's rule again."""
+    record(actor, AuditAction.DELETE, override)
+    override.delete()

@@ -10,6 +10,16 @@ urlpatterns = [
     path("deadlines/", views.deadline_rules, name="deadline_rules"),
     path("deadlines/new/", views.deadline_rule_edit, name="deadline_rule_create"),
     path("deadlines/<int:rule_pk>/", views.deadline_rule_edit, name="deadline_rule_edit"),
+    path(
+        "deadlines/<int:rule_pk>/project/",
+        views.deadline_override_edit,
+        name="deadline_override_create",
+    ),
+    path(
+        "deadlines/<int:rule_pk>/project/<int:override_pk>/",
+        views.deadline_override_edit,
+        name="deadline_override_edit",
+    ),
     path(family, views.dossier, name="dossier"),
     path(family + "pdf/", views.dossier_pdf, name="pdf"),
     path(family + "import/", views.history_import, name="import"),

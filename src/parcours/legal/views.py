@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parcours.accounts.models import Role
-from parcours.cases.access import case_worker_required, posted, visible_family
+from parcours.cases.access import is_case_worker, posted, visible_family
 from parcours.casework.models import ServiceProvider
 from parcours.casework.services import consent_to_share
 from parcours.legal import importer, services
 from parcours.legal.forms import (
+    DeadlineOverrideForm,
     DeadlineRuleForm,
     DocumentForm,
     EventForm,
@@ -21,7 +22,7 @@ from parcours.legal.forms import (
     KindFilter,
     ProcedureForm,
 )
-from parcours.legal.models import DeadlineRule, Procedure
+from parcours.legal.models import DeadlineOverride, DeadlineRule, Procedure
 from parcours.legal.svg import layout
 from parcours.legal.timeline import entries
 from parcours.pdf import pdf_bytes
@@ -203,45 +204,78 @@ def dossier_pdf(request, pk):
     return response
 
 
-def _coordinated_countries(user) -> set[str]:
+def _coordinated_projects(user):
     from parcours.projects.models import Project
 
-    ids = user.project_ids(Role.COORDINATOR)
-    return {str(c) for c in Project.objects.filter(pk__in=ids).values_list("country", flat=True)}
+    return Project.objects.filter(pk__in=user.project_ids(Role.COORDINATOR), network=False)
 
 
 @require_GET
-@case_worker_required
 def deadline_rules(request):
-    """The deadline table of the user's countries; coordinators edit it."""
+    """The deadline table of the user's countries, with their projects' own limits.
+
+    The rules are shared by every organisation: administrators change them; a coordinator
+    sets a limit for their own project instead."""
     from parcours.projects.models import Project
 
+    administrator = request.user.is_staff
+    if not (administrator or is_case_worker(request.user)):
+        raise Http404
     ids = request.user.project_ids(Role.CASE_MANAGER, Role.COORDINATOR)
-    countries = set(Project.objects.filter(pk__in=ids).values_list("country", flat=True))
-    rules = DeadlineRule.objects.filter(country__in=countries)
+    projects = Project.objects.filter(pk__in=ids)
+    rules = DeadlineRule.objects.prefetch_related("overrides__project")
+    if not administrator:
+        rules = rules.filter(country__in={p.country for p in projects})
+    own = {p.pk for p in projects}
+    rows = [(rule, [o for o in rule.overrides.all() if o.project_id in own]) for rule in rules]
     return render(
         request,
         "legal/deadline_rules.html",
         {
-            "rules": rules,
-            "may_edit": _coordinated_countries(request.user),
+            "rows": rows,
+            "may_edit": administrator,
+            "may_override": {str(p.country) for p in _coordinated_projects(request.user)},
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def deadline_rule_edit(request, rule_pk=None):
-    countries = _coordinated_countries(request.user)
-    if not countries:
+    """A shared country rule: administrators only."""
+    if not request.user.is_staff:
         raise Http404
-    rule = (
-        get_object_or_404(DeadlineRule, pk=rule_pk, country__in=countries)
-        if rule_pk
-        else DeadlineRule(country=min(countries))
-    )
+    rule = get_object_or_404(DeadlineRule, pk=rule_pk) if rule_pk else DeadlineRule()
     form = DeadlineRuleForm(posted(request), instance=rule)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_deadline_rule(Actor.from_request(request), form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect("legal:deadline_rules")
     return render(request, "legal/deadline_rule_form.html", {"form": form, "rule": rule})
+
+
+@require_http_methods(["GET", "POST"])
+def deadline_override_edit(request, rule_pk, override_pk=None):
+    """A coordinator's own limit for one of their projects, or back to the country's rule."""
+    projects = _coordinated_projects(request.user)
+    rule = get_object_or_404(DeadlineRule, pk=rule_pk, country__in={p.country for p in projects})
+    projects = projects.filter(country=rule.country)
+    override = (
+        get_object_or_404(rule.overrides, pk=override_pk, project__in=projects)
+        if override_pk
+        else DeadlineOverride(rule=rule, min_days=rule.min_days, max_days=rule.max_days)
+    )
+    actor = Actor.from_request(request)
+    if request.method == "POST" and override.pk and "remove" in request.POST:
+        services.remove_deadline_override(actor, override)
+        messages.success(request, _("The project follows the country's rule again."))
+        return redirect("legal:deadline_rules")
+    form = DeadlineOverrideForm(posted(request), instance=override, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        services.save_deadline_override(actor, form.save(commit=False))
+        messages.success(request, _("Saved."))
+        return redirect("legal:deadline_rules")
+    return render(
+        request,
+        "legal/deadline_override_form.html",
+        {"form": form, "rule": rule, "override": override},
+    )

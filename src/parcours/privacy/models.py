@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     LIST = "list", _("listed")
     CREATE = "create", _("created")
     UPDATE = "update", _("changed")
+    DELETE = "delete", _("removed")
     TRANSITION = "transition", _("status changed")
     EXPORT = "export", _("exported")
     LOGIN = "login", _("signed in")
@@ -25,6 +26,8 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_ENROLLED = "2fa_enrolled", _("set up two-factor sign-in")
     TWO_FACTOR_RESET = "2fa_reset", _("two-factor sign-in reset")
     PASSWORD_CHANGED = "password_changed", _("changed their password")
+    ROLE_GRANTED = "role_granted", _("role given")
+    ROLE_REVOKED = "role_revoked", _("role taken away")
 
 
 class AuditEventQuerySet(models.QuerySet):

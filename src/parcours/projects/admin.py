@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from parcours.privacy.admin import AuditedAdmin
 from parcours.projects.models import EligibilityCriterion, Organisation, Project
 
 
@@ -10,12 +11,12 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name"]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AuditedAdmin):
     list_display = ["name", "slug", "organisation", "country", "case_number_prefix"]
     fields = [
         "organisation",
