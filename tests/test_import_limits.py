@@ -87,8 +87,8 @@ def test_the_history_import_stops_at_its_row_limit(make_family, case_manager, lo
     assert not TimelineEvent.objects.exists()
 
 
-def test_an_instrument_version_upload_refuses_a_bomb(coordinator, login):
-    client = login(coordinator)
+def test_an_instrument_version_upload_refuses_a_bomb(administrator, login):
+    client = login(administrator)
     client.get(reverse("instruments:versions"))  # the shipped versions are in place
     before = InstrumentVersion.objects.count()
     response = client.post(
