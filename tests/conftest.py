@@ -209,6 +209,13 @@ def make_family(project, case_manager, coordinator):
     return make
 
 
+def consent_to_evaluation(family, by, on=datetime.date(2026, 2, 1)):
+    """The family's consent to evaluation, in force from ``on``."""
+    from parcours.casework.models import Consent
+
+    return Consent.objects.create(family=family, purpose="evaluation", given_on=on, recorded_by=by)
+
+
 def form_data(form) -> dict:
     """What the browser would send back for ``form`` as shown (its bound or initial values)."""
     from django.forms import MultiWidget

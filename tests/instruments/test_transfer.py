@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from parcours.instruments.models import Answer, Response
+from tests.conftest import consent_to_evaluation
 
 CODES = [
     "cm_procedures",
@@ -27,6 +28,7 @@ def twelve(make_family, coordinator, case_manager):
     families = []
     for _ in range(12):
         families.append(make_family("active"))
+        consent_to_evaluation(families[-1], coordinator)
     return families
 
 

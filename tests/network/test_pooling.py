@@ -24,7 +24,7 @@ from parcours.privacy.audit import Actor
 from parcours.projects.services import create_project
 from parcours.reports.cohort import Cohort, compute
 from parcours.reports.render import produce
-from tests.conftest import PASSWORD, make_person
+from tests.conftest import PASSWORD, consent_to_evaluation, make_person
 from tests.reports.test_seed_tables import POSITIVE, seed_csv
 
 
@@ -63,11 +63,15 @@ def member_projects(make_family, case_manager, coordinator, project, other_proje
         Actor(coordinator), declined, [(project.criteria.first(), Assessment.NOT_MET, "")]
     )
     services.take_step(Actor(coordinator), declined, "decline", reason="no")
+    for family in [*families, declined]:  # asked at referral here, so the declined one too
+        consent_to_evaluation(family, coordinator)
     # Sara and Marie work for the other site too, so the factory's steps are theirs there.
     Membership.objects.create(user=coordinator, project=other_project, role=Role.COORDINATOR)
     Membership.objects.create(user=case_manager, project=other_project, role=Role.CASE_MANAGER)
     del coordinator._memberships, case_manager._memberships  # cached per instance
     others = [make_family("active", project=other_project) for _ in range(3)]
+    for family in others:
+        consent_to_evaluation(family, coordinator)
     import_responses(
         Actor(coordinator),
         "client_summary_sheet",

@@ -13,12 +13,15 @@ from pypdf import PdfReader
 from parcours.instruments.transfer import import_responses
 from parcours.privacy.audit import Actor
 from parcours.privacy.models import AuditEvent
+from tests.conftest import consent_to_evaluation
 from tests.reports.test_seed_tables import seed_csv
 
 
 @pytest.fixture
 def twelve(make_family, coordinator, project):
     families = [make_family("active") for _ in range(12)]
+    for family in families:
+        consent_to_evaluation(family, coordinator)
     import_responses(
         Actor(coordinator),
         "client_summary_sheet",

@@ -4,7 +4,9 @@ same case number form one family, which becomes active on its admission date.
 Required columns: case, role, given_name, family_name, admitted_on. Optional: birth_date
 (YYYY-MM-DD or YYYY), sex, nationality (ISO alpha-2, stateless, unknown), arrival_date,
 status_at_entry, case_manager (username), referred_on, referral_route, languages,
-interpreter_needed (yes/no). All or nothing; a case already in the project is left as it is.
+interpreter_needed (yes/no), evaluation_consent (the date the family consented to evaluation,
+so that migrated families keep it). All or nothing; a case already in the project is left as
+it is.
 """
 
 import datetime
@@ -43,6 +45,7 @@ OPTIONAL = [
     "referral_route",
     "languages",
     "interpreter_needed",
+    "evaluation_consent",
 ]
 FAMILY_FIELDS = [
     "admitted_on",
@@ -52,6 +55,7 @@ FAMILY_FIELDS = [
     "referral_route",
     "languages",
     "interpreter_needed",
+    "evaluation_consent",
 ]
 MAX_ERRORS = 50
 
@@ -121,7 +125,7 @@ def validate(project, name: str, data: bytes) -> dict[str, dict]:
             bad("sex", f"one of {', '.join(Sex.values)}")
         if cells.get("nationality") and cells["nationality"] not in nationalities:
             bad("nationality", "an ISO 3166 alpha-2 code, stateless or unknown")
-        for column in ("arrival_date", "admitted_on", "referred_on"):
+        for column in ("arrival_date", "admitted_on", "referred_on", "evaluation_consent"):
             if cells.get(column):
                 try:
                     day = _date(cells[column])
@@ -203,6 +207,14 @@ def import_cases(actor: Actor, project, name: str, data: bytes) -> tuple[int, in
         )
         if f.get("case_manager"):
             family.case_managers.add(managers[f["case_manager"]])
+        if f.get("evaluation_consent"):
+            # The consent model belongs to casework; the family reaches it by its relation.
+            consent = family.consents.create(
+                purpose="evaluation",
+                given_on=_date(f["evaluation_consent"]),
+                recorded_by=actor.user,
+            )
+            record(actor, AuditAction.CREATE, consent)
         StatusChange.objects.create(
             family=family,
             to_status=FamilyStatus.ACTIVE,

@@ -69,6 +69,14 @@ class CaseworkDemo:
         services.record_consent(
             actor, Consent(family=family, purpose=ConsentPurpose.CASE_MANAGEMENT, given_on=start)
         )
+        # Most families consent to the evaluation; a few do not, or withdraw it later, so the
+        # evaluators' view and the coordinators' own report differ as they would.
+        if rng.random() < 0.8:
+            evaluation = services.record_consent(
+                actor, Consent(family=family, purpose=ConsentPurpose.EVALUATION, given_on=start)
+            )
+            if rng.random() < 0.1 and end > start:
+                services.withdraw_consent(actor, evaluation, end)
         lawyer = self.providers[rng.randrange(2)]
         sharing = services.record_consent(
             actor,

@@ -114,6 +114,11 @@ class ConsentForm(VersionedForm):
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["purpose"].help_text = _(
+            "Evaluation: the family's sheets reach evaluators (under a pseudonym) only while "
+            "this consent is in force; withdrawing it removes the family from what they see "
+            "from then on."
+        )
         self.fields["provider"].queryset = providers_for(family.project.organisation_id)
         self.fields["given_on"].initial = today
 
@@ -124,7 +129,15 @@ class ConsentForm(VersionedForm):
 
 
 class WithdrawConsentForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DATE, initial=today)
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"),
+        widget=DATE,
+        initial=today,
+        help_text=_(
+            "A consent to evaluation withdrawn: from then on evaluators no longer see the "
+            "family's sheets, and they leave no export for outside readers."
+        ),
+    )
 
     def clean_withdrawn_on(self):
         value = self.cleaned_data["withdrawn_on"]

@@ -8,6 +8,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.casework.choices import (
@@ -177,6 +179,17 @@ class ServiceProvider(Versioned):
 class ConsentQuerySet(models.QuerySet):
     def in_force(self):
         return self.filter(withdrawn_on__isnull=True)
+
+
+def consents_to_evaluation() -> Q:
+    """For a query of families: those whose sheets may reach evaluators, because their consent
+    to evaluation is in force today (given, not withdrawn). Families pooled from a network
+    source came with their organisation's consent."""
+    on = timezone.localdate()
+    in_force = Consent.objects.filter(
+        family=OuterRef("pk"), purpose=ConsentPurpose.EVALUATION, given_on__lte=on
+    ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+    return Q(pooled_from__isnull=False) | Q(Exists(in_force))
 
 
 class Consent(Versioned):

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from parcours.cases.models import Family
+from parcours.casework.models import consents_to_evaluation
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.xlsform import CASE_FIELD, Definition
@@ -231,11 +232,13 @@ def export_rows(code: str, project, *, pseudonymise: bool):
     definition = version.definition
     questions = [q for q in definition.answerable if not (pseudonymise and q.type == "text")]
     header = [CASE_FIELD, *(q.name for q in questions)]
+    responses = Response.objects.filter(
+        family__project=project, instrument=code, status=ResponseStatus.SUBMITTED
+    )
+    if pseudonymise:  # for readers outside the organisation: consent to evaluation decides
+        responses = responses.filter(family__in=Family.objects.filter(consents_to_evaluation()))
     responses = (
-        Response.objects.filter(
-            family__project=project, instrument=code, status=ResponseStatus.SUBMITTED
-        )
-        .select_related("family", "version")
+        responses.select_related("family", "version")
         .prefetch_related("answers")
         .order_by("family__case_number", "submitted_at")
     )

@@ -21,7 +21,7 @@ from django.utils import timezone
 from parcours import bands
 from parcours.cases.choices import FamilyStatus, PersonRole
 from parcours.cases.models import Family, Person, ScreeningAssessment, today
-from parcours.casework.models import Contact
+from parcours.casework.models import Contact, consents_to_evaluation
 from parcours.dates import completed_years
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.network.models import PooledSource
@@ -126,14 +126,16 @@ def export_dataset(actor, project) -> dict:
     if project.network:
         raise EvaluationFileError([f"{project.slug}: a network project holds pooled data only"])
     key, secret, now = network_key(), export_secret(), today()
+    # Only families whose consent to evaluation is in force leave the organisation.
     families = (
         Family.objects.filter(project=project, pooled_from=None)
+        .filter(consents_to_evaluation())
         .prefetch_related("members", "assessments__criterion")
         .order_by("referred_on", "created_at")
     )
     sheets: dict = {}
     for response in (
-        Response.objects.filter(family__project=project, status=ResponseStatus.SUBMITTED)
+        Response.objects.filter(family__in=families, status=ResponseStatus.SUBMITTED)
         .select_related("version")
         .prefetch_related("answers")
         .order_by("submitted_at")
@@ -146,7 +148,7 @@ def export_dataset(actor, project) -> dict:
             }
         )
     contacts: dict = {}
-    for family_id, kind, on in Contact.objects.filter(family__project=project).values_list(
+    for family_id, kind, on in Contact.objects.filter(family__in=families).values_list(
         "family_id", "kind", "on"
     ):
         key_ = (kind, _month(on))

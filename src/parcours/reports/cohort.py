@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from parcours import bands
 from parcours.cases.choices import Assessment, FamilyStatus, PersonRole
 from parcours.cases.models import Family, Person, ScreeningAssessment, today
-from parcours.casework.models import Contact
+from parcours.casework.models import Contact, consents_to_evaluation
 from parcours.dates import completed_months, completed_years
 from parcours.instruments.charts import WORSE_WHEN_HIGHER
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
@@ -91,9 +91,15 @@ class Cohort:
     period_to: datetime.date | None = None
     round_name: str = ""
     scope: Q | None = None
+    # For readers outside the organisation (evaluators, --outside): only families whose
+    # consent to evaluation is in force.
+    consented_only: bool = False
 
-    def families(self):
+    def families(self, *, every: bool = False):
+        """The cohort's families; ``every`` ignores consent (to count who is left out)."""
         families = Family.objects.filter(project__in=self.projects).exclude(admitted_on=None)
+        if self.consented_only and not every:
+            families = families.filter(consents_to_evaluation())
         if self.scope is not None:
             families = families.filter(self.scope)
         if self.admitted_from:
@@ -149,8 +155,13 @@ class Cohort:
         return [(label, replace(self, scope=scope)) for label, scope in parts]
 
     def selection(self) -> dict:
-        """What was chosen, as the report's heading states it."""
+        """What was chosen, as the report's heading states it, and how many families have no
+        consent to evaluation: left out of outside readers' reports, counted in the
+        organisation's own."""
+        without = self.families(every=True).exclude(consents_to_evaluation()).count()
         return {
+            "without_evaluation_consent": without,
+            "left_out_without_consent": without if self.consented_only else 0,
             "projects": [p.name for p in self.projects],
             "admitted_from": self.admitted_from,
             "admitted_to": self.admitted_to,

@@ -5,17 +5,24 @@ Case files go through ``Family.objects.visible_to``; evaluation data goes throug
 ``evaluation_sheets``, the one gate for it: submitted sheets of the projects a user reports on.
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
 from parcours.accounts.models import Role
+from parcours.cases.models import Family
+from parcours.casework.models import consents_to_evaluation
 from parcours.instruments.models import Answer, Response, ResponseStatus
 from parcours.reports.forms import reportable_projects
 
 
 def evaluation_sheets(user):
+    """Coordinators read every sheet of their projects; evaluators only those of families
+    whose consent to evaluation is in force."""
+    coordinated = user.project_ids(Role.COORDINATOR)
+    consenting = Family.objects.filter(consents_to_evaluation())
     return Response.objects.filter(
         family__project__in=reportable_projects(user), status=ResponseStatus.SUBMITTED
-    )
+    ).filter(Q(family__project_id__in=coordinated) | Q(family__in=consenting))
 
 
 def may_release(user, response: Response) -> bool:

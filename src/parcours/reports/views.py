@@ -42,6 +42,8 @@ def report(request):
         cohort = form.cohort()
         projects = cohort.projects
         coordinates_all = all(request.user.has_role(Role.COORDINATOR, p.pk) for p in projects)
+        # What leaves the organisation follows the families' consent to evaluation.
+        cohort.consented_only = not coordinates_all
         # Free text stays with the organisation's coordinators unless one of them released it.
         shown: set = set()
         result = compute(

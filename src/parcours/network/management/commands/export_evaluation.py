@@ -3,6 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from parcours.cases.models import Family
+from parcours.casework.models import consents_to_evaluation
 from parcours.network.pooling import EvaluationFileError, dump, export_dataset
 from parcours.privacy.audit import Actor
 from parcours.projects.commandline import author_or_error, project_or_error
@@ -31,4 +33,12 @@ class Command(BaseCommand):
         Path(output).write_bytes(dump(document))
         families = document["payload"]["families"]
         sheets = sum(len(f["sheets"]) for f in families)
-        self.stdout.write(f"Wrote {output}: {len(families)} families, {sheets} sheets, signed.")
+        left_out = (
+            Family.objects.filter(project=project_obj, pooled_from=None)
+            .exclude(consents_to_evaluation())
+            .count()
+        )
+        self.stdout.write(
+            f"Wrote {output}: {len(families)} families, {sheets} sheets, signed; "
+            f"{left_out} without consent to evaluation left out."
+        )

@@ -65,6 +65,7 @@ class Command(BaseCommand):
             period_from=start,
             period_to=end,
             round_name=options["round"],
+            consented_only=outside,
         )
         report = compute(cohort, FreeText.NONE if outside else FreeText.ALL)
         if outside:
