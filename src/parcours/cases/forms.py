@@ -11,7 +11,7 @@ from parcours.cases.choices import (
     ReferralRoute,
     Resolution,
 )
-from parcours.cases.models import Family, Person, today
+from parcours.cases.models import Cover, Family, Person, today
 from parcours.cases.services import eligible_case_managers
 from parcours.projects.models import Project
 from parcours.versioning import VersionedForm
@@ -269,3 +269,51 @@ class CaseListFilter(forms.Form):
         super().__init__(*args, **kwargs)
         projects = user.project_ids(Role.COORDINATOR, Role.CASE_MANAGER)
         self.fields["case_manager"].queryset = eligible_case_managers(*projects)
+
+
+class ReassignForm(forms.Form):
+    case_managers = forms.ModelMultipleChoiceField(
+        label=_("Case managers"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One or two. Those you untick no longer see the file."),
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_managers"].queryset = eligible_case_managers(family.project_id)
+        self.fields["case_managers"].initial = list(family.case_managers.all())
+
+    def clean_case_managers(self):
+        value = self.cleaned_data["case_managers"]
+        if len(value) > 2:
+            raise forms.ValidationError(_("A family has at most two case managers."))
+        return value
+
+
+class CoverForm(forms.ModelForm):
+    class Meta:
+        model = Cover
+        fields = ["user", "starts_on", "ends_on", "reason"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+        help_texts = {"ends_on": _("The last day the colleague sees the file.")}
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.family = family
+        self.fields["user"].queryset = eligible_case_managers(family.project_id).exclude(
+            pk__in=family.case_managers.values("pk")
+        )
+        self.fields["starts_on"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if ends and ends < today():
+            self.add_error("ends_on", _("This date is in the past."))
+        elif starts and ends and ends < starts:
+            self.add_error("ends_on", _("The cover cannot end before it starts."))
+        elif starts and ends and (ends - starts).days > 366:
+            self.add_error("ends_on", _("Cover lasts a year at most; reassign the file instead."))
+        return data

@@ -64,9 +64,11 @@ class FamilyQuerySet(models.QuerySet):
         if not coordinated and not managed:
             return self.none()
         assigned = Family.case_managers.through.objects.filter(user_id=user.pk)
+        covering = Cover.objects.current().filter(user_id=user.pk)
         return self.filter(pooled_from=None).filter(
             Q(project_id__in=coordinated)
             | Q(project_id__in=managed, pk__in=assigned.values("family_id"))
+            | Q(project_id__in=managed, pk__in=covering.values("family_id"))
         )
 
 
@@ -380,6 +382,68 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class CoverQuerySet(models.QuerySet):
+    def current(self):
+        on = today()
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+class Cover(models.Model):
+    """A colleague who covers a family's file for a while (leave, illness): the gate lets them
+    see it from ``starts_on`` to ``ends_on`` inclusive, and not a day longer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="covers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("covered by"),
+        on_delete=models.PROTECT,
+        related_name="covers",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = EncryptedCharField(_("why"), max_length=200, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CoverQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cover")
+        verbose_name_plural = _("covers")
+        ordering = ["-ends_on"]
+        indexes = [models.Index(fields=["user", "ends_on"], name="cover_user_ends")]
+
+    def __str__(self):
+        return f"{self.user} {self.starts_on}to{self.ends_on}"
+
+
+class AssignmentChange(models.Model):
+    """The history of who manages a family's file: every assignment, removal and cover."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("assigned")
+        REMOVED = "removed", _("no longer assigned")
+        COVER = "cover", _("covers the file for a while")
+        COVER_ENDED = "cover_ended", _("cover ended")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = EncryptedCharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}"
 
 
 class CaseNumberCounter(models.Model):

@@ -13,12 +13,15 @@ from parcours.accounts.models import Role, User
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import TransitionError, check, get_transition
 from parcours.cases.models import (
+    AssignmentChange,
     CaseNumberCounter,
+    Cover,
     Family,
     NameToken,
     Person,
     ScreeningAssessment,
     StatusChange,
+    today,
 )
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.crypto import blind_index, name_tokens
@@ -214,6 +217,13 @@ def take_step(
         by=actor.user,
         reason=reason.strip(),
     )
+    if name == "admit":
+        AssignmentChange.objects.bulk_create(
+            AssignmentChange(
+                family=family, user=u, kind=AssignmentChange.Kind.ASSIGNED, by=actor.user
+            )
+            for u in case_managers or []
+        )
     record(actor, AuditAction.TRANSITION, family)
     return family
 
@@ -226,11 +236,7 @@ def _admit(family: Family, admitted_on, case_managers: list[User]) -> list[str]:
     criteria = set(family.project.criteria.filter(active=True).values_list("pk", flat=True))
     if criteria - set(family.assessments.values_list("criterion_id", flat=True)):
         raise TransitionError(_("Assess every criterion before admitting the family."))
-    allowed = set(eligible_case_managers(family.project_id).values_list("pk", flat=True))
-    if not case_managers or not {u.pk for u in case_managers} <= allowed:
-        raise TransitionError(_("Assign one or two of the project's case managers."))
-    if len(case_managers) > 2:
-        raise TransitionError(_("A family has at most two case managers."))
+    _check_case_managers(family, case_managers)
     family.admitted_on = admitted_on
     family.case_number = next_case_number(family.project, admitted_on.year)
     family.case_managers.set(case_managers)
@@ -258,3 +264,63 @@ def reindex_names() -> int:
             _index_name(person)
         count += 1
     return count
+
+
+def _check_case_managers(family: Family, case_managers) -> None:
+    allowed = set(eligible_case_managers(family.project_id).values_list("pk", flat=True))
+    if not case_managers or not {u.pk for u in case_managers} <= allowed:
+        raise TransitionError(_("Assign one or two of the project's case managers."))
+    if len(case_managers) > 2:
+        raise TransitionError(_("A family has at most two case managers."))
+
+
+@transaction.atomic
+def reassign(actor: Actor, family: Family, case_managers: list[User], note: str = "") -> None:
+    """Hand the file to other case managers: the new ones see it from now on, those who
+    leave it no longer do; the history keeps both."""
+    _check_case_managers(family, case_managers)
+    before = set(family.case_managers.all())
+    after = set(case_managers)
+    family.case_managers.set(case_managers)
+    changes = [(u, AssignmentChange.Kind.ASSIGNED) for u in after - before]
+    changes += [(u, AssignmentChange.Kind.REMOVED) for u in before - after]
+    AssignmentChange.objects.bulk_create(
+        AssignmentChange(family=family, user=u, kind=kind, by=actor.user, note=note)
+        for u, kind in changes
+    )
+    record(actor, AuditAction.UPDATE, family)
+
+
+@transaction.atomic
+def give_cover(actor: Actor, cover: Cover) -> Cover:
+    """Let a colleague see the file until the cover's last day."""
+    eligible = eligible_case_managers(cover.family.project_id)
+    if not eligible.filter(pk=cover.user_id).exists():
+        raise TransitionError(_("Cover is given to one of the project's case managers."))
+    if cover.family.case_managers.filter(pk=cover.user_id).exists():
+        raise TransitionError(_("This colleague manages the file already."))
+    if cover.ends_on < cover.starts_on:
+        raise TransitionError(_("The cover cannot end before it starts."))
+    cover.granted_by = actor.user
+    cover.save()
+    AssignmentChange.objects.create(
+        family=cover.family,
+        user=cover.user,
+        kind=AssignmentChange.Kind.COVER,
+        by=actor.user,
+        note=f"{cover.starts_on.isoformat()} to {cover.ends_on.isoformat()}",
+    )
+    record(actor, AuditAction.CREATE, cover)
+    return cover
+
+
+@transaction.atomic
+def end_cover(actor: Actor, cover: Cover) -> None:
+    """The cover ends now: the colleague no longer sees the file."""
+    cover.ends_on = min(cover.ends_on, today() - datetime.timedelta(days=1))
+    cover.starts_on = min(cover.starts_on, cover.ends_on)
+    cover.save(update_fields=["ends_on", "starts_on"])
+    AssignmentChange.objects.create(
+        family=cover.family, user=cover.user, kind=AssignmentChange.Kind.COVER_ENDED, by=actor.user
+    )
+    record(actor, AuditAction.UPDATE, cover)

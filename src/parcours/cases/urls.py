@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<uuid:pk>/step/<slug:name>/", views.family_step, name="step"),
     path("cases/<uuid:pk>/refer-again/", views.refer_again, name="refer_again"),
     path("cases/<uuid:pk>/audit/", views.family_audit, name="audit"),
+    path("cases/<uuid:pk>/case-managers/", views.assignment, name="assignment"),
     path("cases/<uuid:pk>/members/new/", views.person_create, name="person_create"),
     path("cases/<uuid:pk>/members/<uuid:person_pk>/", views.person_detail, name="person"),
     path("cases/<uuid:pk>/members/<uuid:person_pk>/edit/", views.person_edit, name="person_edit"),

@@ -1,5 +1,7 @@
 """Pages of the family file. Each view: visibility gate (404), form, service call, render."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -25,10 +27,12 @@ from parcours.cases.forms import (
     AdmitForm,
     CaseListFilter,
     CloseForm,
+    CoverForm,
     FamilyForm,
     MemberFormSet,
     PersonForm,
     ReasonForm,
+    ReassignForm,
     ReferAgainForm,
     ReferralForm,
     ScreeningForm,
@@ -174,6 +178,7 @@ def family_detail(request, pk):
                 "criterion__position"
             ),
             "later_referrals": family.later_referrals.visible_to(request.user),
+            "may_assign": is_coordinator and family.admitted_on is not None,
             "audit": (
                 AuditEvent.objects.filter(family_id=family.pk).select_related("user")[:10]
                 if is_coordinator
@@ -270,6 +275,59 @@ def family_audit(request, pk):
         AuditEvent.objects.filter(family_id=family.pk).select_related("user"), 50
     ).get_page(request.GET.get("page"))
     return render(request, "cases/family_audit.html", {"family": family, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def assignment(request, pk):
+    """Who manages the file: a coordinator hands it to other case managers or gives a
+    colleague temporary cover; the history of both is kept."""
+    family = visible_family(request, pk)
+    if not request.user.has_role(Role.COORDINATOR, family.project_id):
+        raise Http404
+    actor = Actor.from_request(request)
+    action = request.POST.get("action") if request.method == "POST" else None
+    reassign = ReassignForm(request.POST if action == "reassign" else None, family=family)
+    cover = CoverForm(request.POST if action == "cover" else None, family=family)
+    try:
+        if action == "reassign" and reassign.is_valid():
+            services.reassign(
+                actor, family, list(reassign.cleaned_data["case_managers"]),
+                reassign.cleaned_data["note"],
+            )  # fmt: skip
+            messages.success(request, _("The file is handed over."))
+            return redirect("cases:assignment", family.pk)
+        if action == "cover" and cover.is_valid():
+            services.give_cover(actor, cover.save(commit=False))
+            messages.success(request, _("The cover is in place."))
+            return redirect("cases:assignment", family.pk)
+        if action == "end_cover":
+            ending = family.covers.filter(pk=_uuid(request.POST.get("cover"))).first()
+            if ending is None:
+                raise Http404
+            services.end_cover(actor, ending)
+            messages.success(request, _("The cover has ended."))
+            return redirect("cases:assignment", family.pk)
+    except TransitionError as error:
+        (reassign if action == "reassign" else cover).add_error(None, str(error))
+    return render(
+        request,
+        "cases/assignment.html",
+        {
+            "family": family,
+            "reassign": reassign,
+            "cover": cover,
+            "covers": family.covers.select_related("user", "granted_by"),
+            "history": family.assignments.select_related("user", "by")[:50],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _uuid(text):
+    try:
+        return uuid.UUID(str(text))
+    except ValueError:
+        return None
 
 
 @require_http_methods(["GET", "POST"])
