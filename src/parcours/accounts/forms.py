@@ -10,6 +10,10 @@ from parcours.accounts import twofactor
 CODE_WIDGET = forms.TextInput(
     attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
 )
+# At sign-in a recovery code (letters too) may stand in for the app's six digits.
+SIGN_IN_CODE_WIDGET = forms.TextInput(
+    attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -24,7 +28,7 @@ class SignInForm(AuthenticationForm):
         help_text=_("Six digits, or one of your recovery codes. Leave empty the first time."),
         required=False,
         max_length=20,
-        widget=CODE_WIDGET,
+        widget=SIGN_IN_CODE_WIDGET,
     )
 
     error_messages = {

@@ -25,7 +25,6 @@ _FEATURES = (
     "midi",
     "payment",
     "usb",
-    "interest-cohort",
 )
 
 
