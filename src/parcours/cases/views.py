@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parcours.accounts.models import Role, User
-from parcours.cases import services
+from parcours.cases import history, services
 from parcours.cases.access import (
     case_worker_required,
     is_case_worker,
@@ -162,6 +162,7 @@ def family_detail(request, pk):
     family = visible_family(request, pk)
     prefetch_related_objects([family], _LIST_PREFETCH[0])  # members, read by many panels
     is_coordinator = request.user.has_role(Role.COORDINATOR, family.project_id)
+    case_managers = list(family.case_managers.all())
     return render(
         request,
         "cases/family_detail.html",
@@ -171,7 +172,8 @@ def family_detail(request, pk):
             **instruments_panel(family),
             "family": family,
             "household": family.household,
-            "case_managers": family.case_managers.all(),
+            "case_managers": case_managers,
+            "is_own_family": request.user in case_managers,
             "steps": available(family, request.user),
             "history": family.status_changes.select_related("by")[:20],
             "assessments": family.assessments.select_related("criterion").order_by(
@@ -267,14 +269,32 @@ def refer_again(request, pk):
 
 @require_GET
 def family_audit(request, pk):
-    """The family's audit trail, for the project's coordinators only."""
+    """Who has seen this file: its coordinators, and its case managers (who see who else
+    opened their families), filtered by person and period, unusual access flagged."""
     family = visible_family(request, pk)
-    if not request.user.has_role(Role.COORDINATOR, family.project_id):
+    coordinator = request.user.has_role(Role.COORDINATOR, family.project_id)
+    if not coordinator and not family.case_managers.filter(pk=request.user.pk).exists():
         raise Http404
-    page = Paginator(
-        AuditEvent.objects.filter(family_id=family.pk).select_related("user"), 50
-    ).get_page(request.GET.get("page"))
-    return render(request, "cases/family_audit.html", {"family": family, "page": page})
+    events = AuditEvent.objects.filter(family_id=family.pk)
+    filters = history.HistoryFilter(request.GET or None, events=events)
+    page = Paginator(filters.filter(events).select_related("user"), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/family_audit.html",
+        {
+            "family": family,
+            "page": page,
+            "rows": history.annotate(list(page.object_list), family),
+            "filters": filters,
+            "query": query.urlencode(),
+            "show_address": coordinator,
+            "alert": settings.PARCOURS_ACCESS_ALERT,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
