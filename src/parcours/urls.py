@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("parcours.accounts.urls")),
+    path("", include("parcours.privacy.urls")),
     path("", include("parcours.cases.urls")),
     path("", include("parcours.casework.urls")),
     path("", include("parcours.legal.urls")),

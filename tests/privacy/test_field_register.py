@@ -90,3 +90,24 @@ def test_languages_and_referrer_are_sealed_and_the_email_is_checked(
         reverse("cases:family_edit", args=[family.pk]), {**data, "email": "not-an-address"}
     )
     assert response.status_code == 200 and "email" in response.context["form"].errors
+
+
+def test_the_register_of_processing_is_a_page_for_coordinators_in_their_language(
+    coordinator, case_manager, evaluator, administrator, login
+):
+    page = login(coordinator, "fr").get(reverse("privacy:register"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Registre des traitements" in text and "Destinataires" in text
+    assert "autorités" in text  # no authority receives anything, and the page says so
+    assert login(administrator).get(reverse("privacy:register")).status_code == 200
+    for reader in (case_manager, evaluator):
+        assert login(reader).get(reverse("privacy:register")).status_code == 404
+
+
+def test_the_command_prints_recipients_retention_and_security(db):
+    out = io.StringIO()
+    call_command("privacy_register", "--language", "nl", stdout=out)
+    text = out.getvalue()
+    assert "# Verwerkingsregister" in text and "## Ontvangers" in text
+    assert "AES-256-GCM" in text and "| gezin | languages |" in text

@@ -157,3 +157,86 @@ def entries() -> list[Entry]:
             )
         )
     return rows
+
+
+# What the register of processing (GDPR art. 30) says beyond the fields: who receives data,
+# how long it is kept, how it is protected. Each line states what the code does.
+RECIPIENTS = [
+    (
+        _("a lawyer or service named in the family's consent to share"),
+        _("the dossier overview (PDF) and referrals, only while that consent is in force"),
+    ),
+    (
+        _("evaluators of the organisation's projects"),
+        _(
+            "coded answers under a pseudonym and free text a coordinator released, only for "
+            "families whose consent to evaluation is in force; never names or contact details"
+        ),
+    ),
+    (
+        _("the evaluation network"),
+        _(
+            "a signed, pseudonymised dataset (months not dates, ages in bands, coded answers, no "
+            "free text), only of families whose consent to evaluation is in force"
+        ),
+    ),
+    (
+        _("immigration authorities or any other third party"),
+        _("none: Parcours has no connection to them and sends nothing anywhere by default"),
+    ),
+]
+
+RETENTION = [
+    _(
+        "Family files are kept while the case is open and after its closure; this version "
+        "has neither erasure on request nor automatic expiry after a retention period yet."
+    ),
+    _("The audit trail is kept for as long as the files it describes, and cannot be edited."),
+    _("Staff accounts are kept while the person works with Parcours."),
+]
+
+SECURITY = [
+    _(
+        "Personal fields encrypted with AES-256-GCM, each value bound to its table, column "
+        "and row; keys kept outside the database, rotated by command."
+    ),
+    _(
+        "Two-factor sign-in for every role; sign-in paused after repeated failures; sessions "
+        "end when idle and at a maximum length."
+    ),
+    _(
+        "One visibility gate: a person sees only the families of their role and assignment, "
+        "anyone else gets 'not found'."
+    ),
+    _(
+        "Every page that reads a file and every change is in an append-only audit trail "
+        "chained with a key and checked by parcours verify-audit."
+    ),
+    _(
+        "A strict Content Security Policy, no third-party code or tracking, HTTPS with HSTS "
+        "in production."
+    ),
+    _(
+        "Spreadsheets written so that no cell runs as a formula; uploads and imports checked "
+        "before they are read."
+    ),
+]
+
+
+def processing_register() -> dict:
+    """The register of processing, in the active language, built from the field register."""
+    categories: dict[str, dict] = {}
+    for entry in entries():
+        group = categories.setdefault(entry.category, {"purposes": [], "fields": []})
+        if entry.purpose not in group["purposes"]:
+            group["purposes"].append(entry.purpose)
+        group["fields"].append(entry)
+    return {
+        "categories": [
+            {"category": name, "purposes": g["purposes"], "fields": g["fields"]}
+            for name, g in categories.items()
+        ],
+        "recipients": [(str(who), str(what)) for who, what in RECIPIENTS],
+        "retention": [str(line) for line in RETENTION],
+        "security": [str(line) for line in SECURITY],
+    }
