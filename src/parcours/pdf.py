@@ -6,11 +6,17 @@ STYLES = settings.PACKAGE_DIR / "static" / "parcours"
 
 
 def pdf_bytes(html: str, *stylesheets: str) -> bytes:
-    """A PDF of ``html`` with the charts' stylesheet and ``stylesheets`` (file names under
-    static/parcours/, shared with the page); relative addresses resolve inside the package,
-    so the renderer never fetches anything over the network."""
+    """A PDF of ``html`` with ``stylesheets`` (file names under static/parcours/, shared with
+    the page); relative addresses resolve inside the package, so the renderer never fetches
+    anything over the network."""
     from weasyprint import CSS, HTML
 
     document = HTML(string=html, base_url=str(settings.PACKAGE_DIR))
-    sheets = [CSS(filename=str(STYLES / name)) for name in ("charts.css", *stylesheets)]
-    return document.write_pdf(stylesheets=sheets)
+    return document.write_pdf(stylesheets=[CSS(filename=str(STYLES / n)) for n in stylesheets])
+
+
+def svg_style() -> str:
+    """The pictures' rules for an SVG drawn into a PDF: WeasyPrint styles an SVG only from a
+    style element inside it, while a page takes them from charts.css (the CSP refuses inline
+    styles in pages, and PDFs are never served as pages)."""
+    return (STYLES / "charts.css").read_text()

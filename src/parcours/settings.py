@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "parcours.instruments",
     "parcours.reports",
     "parcours.network",
+    "parcours.rights",
 ]
 
 MIDDLEWARE = [

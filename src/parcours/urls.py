@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("parcours.legal.urls")),
     path("", include("parcours.instruments.urls")),
     path("", include("parcours.reports.urls")),
+    path("", include("parcours.rights.urls")),
 ]

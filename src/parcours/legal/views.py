@@ -25,7 +25,7 @@ from parcours.legal.forms import (
 from parcours.legal.models import DeadlineOverride, DeadlineRule, Procedure
 from parcours.legal.svg import layout
 from parcours.legal.timeline import entries
-from parcours.pdf import pdf_bytes
+from parcours.pdf import pdf_bytes, svg_style
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.middleware import allow_camera
 from parcours.privacy.models import AuditAction
@@ -194,6 +194,7 @@ def dossier_pdf(request, pk):
             "lawyer": lawyer,
             "household": family.household,
             "prepared_by": request.user,
+            "svg_style": svg_style(),
         },
         request=request,
     )

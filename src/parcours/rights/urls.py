@@ -1,0 +1,9 @@
+from django.urls import path
+
+from parcours.rights import views
+
+app_name = "rights"
+
+urlpatterns = [
+    path("cases/<uuid:pk>/access-request/", views.access_request, name="access_request"),
+]
