@@ -103,20 +103,13 @@ def import_events(actor: Actor, family, rows: list[dict]) -> int:
 
 
 @transaction.atomic
-def save_deadline_rule(actor: Actor, rule: DeadlineRule) -> DeadlineRule:
-    """A shared country rule: administrators only (the views check), always audited."""
-    created = rule._state.adding
-    rule.save()
-    _record(actor, rule, created)
-    return rule
-
-
-@transaction.atomic
-def save_deadline_override(actor: Actor, override: DeadlineOverride) -> DeadlineOverride:
-    created = override._state.adding
-    override.save()
-    _record(actor, override, created)
-    return override
+def save_deadline(actor: Actor, deadline: DeadlineRule | DeadlineOverride):
+    """A shared country rule (administrators only: the views check) or a project's own
+    limit for one; audited either way."""
+    created = deadline._state.adding
+    deadline.save()
+    _record(actor, deadline, created)
+    return deadline
 
 
 @transaction.atomic

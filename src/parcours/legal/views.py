@@ -248,7 +248,7 @@ def deadline_rule_edit(request, rule_pk=None):
     rule = get_object_or_404(DeadlineRule, pk=rule_pk) if rule_pk else DeadlineRule()
     form = DeadlineRuleForm(posted(request), instance=rule)
     if request.method == "POST" and form.is_valid():
-        services.save_deadline_rule(Actor.from_request(request), form.save(commit=False))
+        services.save_deadline(Actor.from_request(request), form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect("legal:deadline_rules")
     return render(request, "legal/deadline_rule_form.html", {"form": form, "rule": rule})
@@ -272,7 +272,7 @@ def deadline_override_edit(request, rule_pk, override_pk=None):
         return redirect("legal:deadline_rules")
     form = DeadlineOverrideForm(posted(request), instance=override, projects=projects)
     if request.method == "POST" and form.is_valid():
-        services.save_deadline_override(actor, form.save(commit=False))
+        services.save_deadline(actor, form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect("legal:deadline_rules")
     return render(
