@@ -157,6 +157,9 @@ class Family(Versioned):
         blank=True,
     )
 
+    # When the file's personal values were erased (parcours.rights.erasure); what stays is
+    # coded: dates, statuses, answers.
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
     # Set on the pseudonymised families of a network project (see parcours.network).
     pooled_from = models.ForeignKey(
         "network.PooledSource",

@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("changed")
     DELETE = "delete", _("removed")
+    ERASE = "erase", _("erased")
     TRANSITION = "transition", _("status changed")
     EXPORT = "export", _("exported")
     LOGIN = "login", _("signed in")

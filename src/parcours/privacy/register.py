@@ -188,8 +188,9 @@ RECIPIENTS = [
 
 RETENTION = [
     _(
-        "Family files are kept while the case is open and after its closure; this version "
-        "has neither erasure on request nor automatic expiry after a retention period yet."
+        "Family files are kept while the case is open and after its closure, until a "
+        "coordinator erases them (on request, or when no longer needed); automatic expiry "
+        "after a retention period is not in this version yet."
     ),
     _("The audit trail is kept for as long as the files it describes, and cannot be edited."),
     _("Staff accounts are kept while the person works with Parcours."),
