@@ -291,6 +291,9 @@ CONTENT_SECURITY_POLICY = {
 # Only these proxies are believed about the client address written to the audit trail.
 PARCOURS_TRUSTED_PROXIES = env_list("PARCOURS_TRUSTED_PROXIES")
 PARCOURS_CASE_LIST_PAGE_SIZE = 50
+# Files closed longer ago than their project's retention period (this is the default for new
+# projects) are erased by `parcours apply-retention`, unless held.
+PARCOURS_RETENTION_YEARS = env_int("PARCOURS_RETENTION_YEARS", 5, minimum=1)
 # "Who has seen this file" flags a person who opened more files than this within an hour.
 PARCOURS_ACCESS_ALERT = env_int("PARCOURS_ACCESS_ALERT", 20, minimum=1)
 # In outputs for outside the organisation, counts below this show as "<k".

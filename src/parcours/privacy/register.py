@@ -49,6 +49,7 @@ PERSONAL = {
     "cases.StatusChange.reason": (NOTES, CASEWORK),
     "cases.Cover.reason": (NOTES, CASEWORK),
     "cases.AssignmentChange.note": (NOTES, CASEWORK),
+    "rights.Hold.reason": (NOTES, CASEWORK),
     "casework.Contact.note": (NOTES, CASEWORK),
     "casework.CasePlan.strengths": (NOTES, CASEWORK),
     "casework.CasePlan.needs": (NOTES, CASEWORK),
@@ -188,9 +189,9 @@ RECIPIENTS = [
 
 RETENTION = [
     _(
-        "Family files are kept while the case is open and after its closure, until a "
-        "coordinator erases them (on request, or when no longer needed); automatic expiry "
-        "after a retention period is not in this version yet."
+        "Family files are kept while the case is open and for the project's retention period "
+        "after it ends (5 years unless the project sets another), then erased; a coordinator "
+        "may hold a file longer, with a reason, or erase it sooner on request."
     ),
     _("The audit trail is kept for as long as the files it describes, and cannot be edited."),
     _("Staff accounts are kept while the person works with Parcours."),

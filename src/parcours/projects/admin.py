@@ -26,5 +26,6 @@ class ProjectAdmin(AuditedAdmin):
         "case_number_prefix",
         "review_interval_weeks",
         "contact_alert_days",
+        "retention_years",
     ]
     inlines = [CriterionInline]

@@ -1,5 +1,6 @@
 """Organisations, their projects (sites) and each project's admission criteria."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def default_retention_years() -> int:
+    return settings.PARCOURS_RETENTION_YEARS
 
 
 class Project(models.Model):
@@ -45,6 +50,12 @@ class Project(models.Model):
         _("alert after days without contact"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep files after closure (years)"),
+        default=default_retention_years,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("Then parcours apply-retention erases them, unless a coordinator holds one."),
     )
     network = models.BooleanField(
         _("network project"),

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parcours.privacy.fields import EncryptedCharField
+
 
 class ErasureReason(models.TextChoices):
     REQUEST = "request", _("the person asked (GDPR article 17)")
@@ -28,6 +30,25 @@ class Erasure(models.Model):
     class Meta:
         verbose_name = _("erasure")
         verbose_name_plural = _("erasures")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.family_id} {self.at:%Y-%m-%d}"
+
+
+class Hold(models.Model):
+    """A coordinator keeps a file past its retention period (a legal procedure still open)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey("cases.Family", on_delete=models.CASCADE, related_name="holds")
+    reason = EncryptedCharField(_("why"), max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
         ordering = ["-at"]
 
     def __str__(self):
