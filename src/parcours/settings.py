@@ -75,6 +75,10 @@ PARCOURS_KEY_FILE = VAR_DIR / "keys.json"
 # production, made under var/ on first use).
 PARCOURS_NETWORK_KEY = env_str("PARCOURS_NETWORK_KEY") or ""
 PARCOURS_EXPORT_SECRET = env_str("PARCOURS_EXPORT_SECRET") or ""
+# Backups (parcours backup / verify-backup / restore): an age key, never a field key. The public
+# half (age1...) writes backups; the secret half (AGE-SECRET-KEY-1...) is needed to open them.
+# Outside production, a secret key is made under var/backup.key on first use.
+PARCOURS_BACKUP_KEY = env_str("PARCOURS_BACKUP_KEY") or ""
 # Uploaded documents, sealed, outside the web root; and the largest upload accepted.
 PARCOURS_FILE_ROOT = Path(env_str("PARCOURS_FILE_ROOT") or VAR_DIR / "files")
 PARCOURS_MAX_UPLOAD_BYTES = env_int("PARCOURS_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
@@ -108,6 +112,7 @@ INSTALLED_APPS = [
     "parcours.reports",
     "parcours.network",
     "parcours.rights",
+    "parcours.backups",
 ]
 
 MIDDLEWARE = [

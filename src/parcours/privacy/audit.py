@@ -135,6 +135,12 @@ def record_security(actor: Actor, action: AuditAction, user=None) -> AuditEvent:
     return _append([event])[0]
 
 
+def record_operation(action: AuditAction, what: str, reference: str = "") -> AuditEvent:
+    """An operator's command on the whole database (a backup, a restore): no user, no family;
+    ``reference`` names the result (the archive's SHA-256)."""
+    return _append([AuditEvent(action=action, object_type=what, object_id=reference)])[0]
+
+
 def record_read(request, family) -> None:
     """A page read ``family``'s file: one row per request, named after the page."""
     seen = request.__dict__.setdefault("_parcours_audited_families", set())

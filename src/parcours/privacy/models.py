@@ -29,6 +29,8 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("changed their password")
     ROLE_GRANTED = "role_granted", _("role given")
     ROLE_REVOKED = "role_revoked", _("role taken away")
+    BACKUP = "backup", _("backup made")
+    RESTORE = "restore", _("restored from a backup")
 
 
 class AuditEventQuerySet(models.QuerySet):

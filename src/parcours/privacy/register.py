@@ -195,6 +195,10 @@ RETENTION = [
     ),
     _("The audit trail is kept for as long as the files it describes, and cannot be edited."),
     _("Staff accounts are kept while the person works with Parcours."),
+    _(
+        "Backups are kept for five weeks; a restore from one brings back files erased after "
+        "it was made, and those erasures are done again."
+    ),
 ]
 
 SECURITY = [
@@ -221,6 +225,10 @@ SECURITY = [
     _(
         "Spreadsheets written so that no cell runs as a formula; uploads and imports checked "
         "before they are read."
+    ),
+    _(
+        "Nightly backups of the database and the files in one archive sealed for a backup key "
+        "kept apart from the server; each restore checked table by table, and drilled monthly."
     ),
 ]
 

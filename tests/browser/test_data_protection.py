@@ -1,5 +1,6 @@
-"""A family withdraws its consent to evaluation: the coordinator records it on the family page,
-and the evaluator's report and Evaluation data drop that family (in French, on a phone)."""
+"""Data-protection journeys: a family withdraws its consent to evaluation and the evaluator's
+report and Evaluation data drop it (in French, on a phone); the coordinator erases a closed
+family and its name is no longer found."""
 
 import pytest
 from playwright.sync_api import expect
@@ -46,3 +47,28 @@ def test_a_withdrawn_consent_takes_the_family_out_of_what_evaluators_see(
     expect(reader.get_by_text("1 famille sans consentement")).to_be_visible()
     reader.goto(f"{live_server.url}/reports/sheets/")
     expect(reader.get_by_text(pseudonym)).to_have_count(0)
+
+
+def test_an_erased_family_is_no_longer_found_by_its_name(
+    live_server, new_page, make_family, coordinator
+):
+    from tests.conftest import make_person
+
+    family = make_family(status="closed", members=[make_person(family_name="Qasemi")])
+    boss = new_page()
+    sign_in(boss, live_server.url, "marie", PASSWORD)
+    boss.goto(f"{live_server.url}/cases/")
+    boss.get_by_role("searchbox").fill("Qasemi")
+    expect(boss.get_by_text("1 family", exact=True)).to_be_visible()
+    boss.get_by_role("link", name=family.case_number).click()
+    boss.get_by_role("link", name="Erase", exact=True).click()
+    expect(boss.get_by_text("Erasing the whole file destroys")).to_be_visible()
+    boss.get_by_label("Why").select_option("request")
+    boss.get_by_label("Type the case number to confirm").fill(family.case_number)
+    boss.get_by_role("button", name="Erase").click()
+    expect(boss.get_by_text("The personal data of this file was erased on")).to_be_visible()
+    expect(boss.get_by_text("Qasemi")).to_have_count(0)
+
+    boss.goto(f"{live_server.url}/cases/")
+    boss.get_by_role("searchbox").fill("Qasemi")
+    expect(boss.get_by_text("No family matches.")).to_be_visible()
