@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "parcours.network",
     "parcours.rights",
     "parcours.backups",
+    "parcours.pages",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from parcours.accounts.views import SignInView
 from parcours.cases import views as case_views
+from parcours.pages.views import family_page
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("parcours.accounts.urls")),
     path("", include("parcours.privacy.urls")),
+    # The family's file is made of several apps' panels (parcours.pages).
+    path("cases/<uuid:pk>/", family_page, name="family"),
     path("", include("parcours.cases.urls")),
     path("", include("parcours.casework.urls")),
     path("", include("parcours.legal.urls")),

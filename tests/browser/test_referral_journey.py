@@ -24,6 +24,7 @@ WORDS = {
         "admit": "Toelaten",
         "active": "actief",
         "one_family": "1 gezin",
+        "member_added": "Gezinslid 2 toegevoegd",
     },
     "en": {
         "switch_to": "en",
@@ -34,6 +35,7 @@ WORDS = {
         "admit": "Admit",
         "active": "active",
         "one_family": "1 family",
+        "member_added": "Member 2 added",
     },
 }
 
@@ -59,15 +61,16 @@ def test_a_referral_is_registered_screened_admitted_and_found(
     page.select_option("#id_m-0-role", "parent")
     page.fill("#id_m-0-given_name", "Layla")
     page.fill("#id_m-0-family_name", "Qasimi")
-    page.fill("#id_m-0-birth_date", "1988")
+    page.fill("#id_m-0-birth_date_1", "1988")  # the year alone
     page.select_option("#id_m-0-sex", "female")
     page.select_option("#id_m-0-nationality", "IQ")
     page.click("#add-member")  # htmx adds a second row and bumps the formset count
-    page.wait_for_selector("#id_m-1-given_name")
+    expect(page.locator("#id_m-1-role")).to_be_focused()  # the focus moves to the new row
+    expect(page.locator("#members-status")).to_contain_text(words["member_added"])
     page.select_option("#id_m-1-role", "child")
     page.fill("#id_m-1-given_name", "Omar")
     page.fill("#id_m-1-family_name", "Qasimi")
-    page.fill("#id_m-1-birth_date", "2016-02-29")
+    page.fill("#id_m-1-birth_date_0", "2016-02-29")  # the date picker
     page.click("main form button[type=submit]")
     expect(page.locator("h1")).to_contain_text(words["referral_of"])
     expect(page.locator("main")).to_contain_text("Omar Qasimi")

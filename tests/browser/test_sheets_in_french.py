@@ -22,20 +22,26 @@ def test_baseline_and_summary_sheet_in_french(live_server, new_page, make_family
     sign_in(page, live_server.url, "sara", PASSWORD)
     page.goto(live_server.url + family.get_absolute_url())
 
-    page.get_by_role("button", name="Nouveau Baseline").click()
+    page.get_by_role("button", name="Nouvelle fiche Baseline").click()
     expect(page.locator("h1")).to_have_text("Baseline")
-    expect(page.get_by_label("Quel est leur bien-être général ?")).to_be_visible()
-    for index, code in enumerate(BASELINE):
-        page.fill(f"#id_{code}", str(index % 11))
+    # Each score is eleven buttons whose ends say what they mean.
+    wellbeing = page.get_by_role("group", name="Quel est leur bien-être général ?")
+    expect(wellbeing.get_by_role("radio")).to_have_count(11)
+    expect(wellbeing).to_contain_text("0: très mauvais")
+    expect(wellbeing).to_contain_text("10: très bon")
+    for index, code in enumerate(BASELINE[:-1]):
+        page.locator(f"#q-{code}").get_by_text(str(index % 11), exact=True).click()
         page.fill(f"#id_{code}_why", "Observé lors des visites")
-    page.fill("#id_b14_detention_risk", "12")  # out of range: refused with the French message
-    page.get_by_role("button", name="Soumettre").click()
-    expect(page.locator("#q-b14_detention_risk .error")).to_have_text("Un score de 0 à 10.")
-    page.fill("#id_b14_detention_risk", "7")
+    page.fill("#id_b14_detention_risk_why", "Observé lors des visites")
+    page.get_by_role("button", name="Soumettre").click()  # b14 unscored: refused, in French
+    expect(page.locator("#q-b14_detention_risk .error")).to_have_text(
+        "Cette question demande une réponse."
+    )
+    page.locator("#q-b14_detention_risk").get_by_text("7", exact=True).click()
     page.get_by_role("button", name="Soumettre").click()
     expect(page.locator(".messages")).to_contain_text("soumise")
 
-    page.get_by_role("button", name="Nouveau Client Summary Sheet").click()
+    page.get_by_role("button", name="Nouvelle fiche Client Summary Sheet").click()
     expect(page.get_by_role("heading", name="Informations de profil")).to_be_visible()
     # Prefilled from the case: the referral route is already chosen.
     expect(page.get_by_label("Depuis la communauté")).to_be_checked()
@@ -51,7 +57,8 @@ def test_baseline_and_summary_sheet_in_french(live_server, new_page, make_family
     expect(page.locator(".messages")).to_contain_text("soumise")
 
     sheets = {r.instrument: r for r in Response.objects.filter(status="submitted")}
-    assert answers_of(sheets["baseline"])["b14_detention_risk"] == "7"
+    baseline = answers_of(sheets["baseline"])
+    assert baseline["b14_detention_risk"] == "7" and baseline["b08_wellbeing"] == str(7 % 11)
     css = answers_of(sheets["client_summary_sheet"])
     assert css["p11_referral_route"] == "from_detention" and css["p12_released"] == "yes"
     assert css["cm_procedures"] == "some" and css["c1_barriers"] == "Méfiance envers les avocats"

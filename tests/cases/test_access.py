@@ -6,7 +6,7 @@ from django.urls import reverse
 from parcours.cases.models import Family
 
 FAMILY_VIEWS = [
-    ("cases:family", "get"),
+    ("family", "get"),
     ("cases:family_edit", "get"),
     ("cases:family_edit", "post"),
     ("cases:screening", "get"),
@@ -59,7 +59,7 @@ def test_the_assigned_case_manager_and_the_coordinator_see_the_family(
 ):
     family = make_family()
     client = login(request.getfixturevalue(who))
-    assert client.get(reverse("cases:family", args=[family.pk])).status_code == 200
+    assert client.get(reverse("family", args=[family.pk])).status_code == 200
     person = family.household[0]
     assert client.get(reverse("cases:person", args=[family.pk, person.pk])).status_code == 200
 

@@ -95,9 +95,9 @@ def test_the_family_page_query_count_does_not_grow_with_members(
     large = make_family(members=[make_person(given=f"P{i}") for i in range(9)])
     client = login(case_manager)
     with django_assert_max_num_queries(34) as counted:
-        client.get(reverse("cases:family", args=[small.pk]))
+        client.get(reverse("family", args=[small.pk]))
     with django_assert_max_num_queries(len(counted.captured_queries)):
-        client.get(reverse("cases:family", args=[large.pk]))
+        client.get(reverse("family", args=[large.pk]))
 
 
 def test_my_caseload_groups_open_families_by_status(make_family, case_manager, login):
@@ -123,3 +123,10 @@ def test_pages_of_a_search_are_posted_with_the_search(settings, families, coordi
     assert 'form="case-filter" name="page" value="2"' in first
     second = client.post(reverse("cases:list"), {"q": "", "page": "2"})
     assert len(second.context["page"]) == 1
+
+
+def test_each_referral_link_names_its_family(families, coordinator, login):
+    html = login(coordinator).get(reverse("cases:list")).content.decode()
+    for key, name in (("dupont", "Van den Berg family (referral)"), ("other", "Sharma family")):
+        assert f'<a href="{families[key].get_absolute_url()}">{name}' in html
+    assert f'<a href="{families["haddad"].get_absolute_url()}">PT-2026' in html

@@ -37,13 +37,19 @@ def test_household_counts_and_length_of_stay(clock, make_family):
             make_person("child", "A", birth="2007-01-01", arrival_date=datetime.date(2008, 3, 1)),
             make_person("child", "B", birth="2012-05-05"),
             make_person("child", "C", birth=None),
+            make_person("child", "D", birth="2015-04-01", country_of_birth="AF"),
+            make_person("child", "E", birth="2016-04-01", country_of_birth="BE"),
         ],
     )
     assert len(family.adults) == 3  # two parents and a child of 19
-    assert len(family.children) == 3
+    assert len(family.children) == 5
     assert [p.given_name for p in family.adult_children] == ["A"]
     assert family.arrived_on == datetime.date(2008, 3, 1)
     assert family.years_in_country == 18
     assert family.months_supported == 4  # admitted 1 February, now 15 June
     born_here = next(p for p in family.members.all() if p.given_name == "B")
     assert born_here.years_in_country == 14 and born_here.age == 14
+    # Born in Afghanistan, arrival not recorded: not 11 years "in the country" but unknown.
+    by_name = {p.given_name: p for p in family.members.all()}
+    assert by_name["D"].years_in_country is None
+    assert by_name["E"].years_in_country == 10

@@ -16,7 +16,7 @@ def test_the_family_page_shows_household_and_computed_counts(make_family, case_m
             make_person("child", "Noor", birth="2019"),
         ]
     )
-    html = login(case_manager).get(reverse("cases:family", args=[family.pk])).content.decode()
+    html = login(case_manager).get(reverse("family", args=[family.pk])).content.decode()
     assert "Amina Haddad" in html and "Noor Haddad" in html
     assert "2 adults" in html and "2 children" in html and "1 aged 18 or over" in html
 

@@ -135,3 +135,23 @@ def test_the_member_row_for_htmx_carries_the_next_index(case_manager, login):
     html = response.content.decode()
     assert 'name="m-2-given_name"' in html
     assert 'id="id_m-TOTAL_FORMS" value="3"' in html and 'hx-swap-oob="true"' in html
+
+
+@pytest.mark.parametrize(
+    ("picked", "year", "stored"),
+    [("", "1988", "1988"), ("1988-03-02", "", "1988-03-02"), ("1988-03-02", "1990", "1988-03-02")],
+)
+def test_a_date_of_birth_is_picked_or_given_as_the_year_alone(
+    case_manager, login, payload, picked, year, stored
+):
+    data = payload()
+    del data["m-0-birth_date"]
+    data.update({"m-0-birth_date_0": picked, "m-0-birth_date_1": year})
+    login(case_manager).post(reverse("cases:referral_create"), data)
+    assert Person.objects.get(role="parent").birth_date == stored
+
+
+def test_the_date_of_birth_has_the_date_picker_and_the_year(case_manager, login):
+    html = login(case_manager).get(reverse("cases:referral_create")).content.decode()
+    assert 'type="date" name="m-0-birth_date_0"' in html
+    assert 'type="number" name="m-0-birth_date_1"' in html and "or the year alone" in html

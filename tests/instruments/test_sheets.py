@@ -205,3 +205,16 @@ def test_sheets_fall_due_at_admission_yearly_and_at_closure(
     client.post(_url(sheet), {**_baseline(), "action": "submit"})
     items = {(i.family.pk, i.label) for i in due_items(Family.objects.all(), today)}
     assert (active.pk, "baseline due") not in items
+
+
+def test_scores_are_eleven_buttons_and_nationality_a_country_list(make_family, case_manager, login):
+    family = make_family("active")
+    client = login(case_manager)
+    client.cookies["django_language"] = "fr"
+    baseline = client.get(_url(_start(client, family))).content.decode()
+    assert baseline.count('type="radio" name="b01_dropout_risk"') == 11
+    assert "0: aucun risque" in baseline and "10: risque très élevé" in baseline
+    summary = client.get(_url(_start(client, family, "client_summary_sheet"))).content.decode()
+    assert '<select id="id_p03_nationality" name="p03_nationality"' in summary
+    assert '<option value="IQ" selected>Irak</option>' in summary
+    assert '<option value="stateless">apatride</option>' in summary

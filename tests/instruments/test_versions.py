@@ -69,7 +69,7 @@ def test_a_new_version_is_compared_then_used_for_new_sheets_only(
     )
     login(case_manager).post(old_sheet_url)
     new = Response.objects.exclude(pk=old.pk).get()
-    assert (old.version.version, new.version.version) == ("2026.1", "2027.1")
+    assert (old.version.version, new.version.version) == ("2026.2", "2027.1")
 
 
 @pytest.mark.parametrize(
@@ -93,8 +93,8 @@ def test_a_code_that_changes_meaning_is_refused(administrator, login, edit, prob
 
 def test_a_reused_version_name_or_wrong_form_is_refused(administrator, login):
     client = login(administrator)
-    problems = _upload(client, _edited(version="2026.1")).context["problems"]
-    assert any("version 2026.1 exists already" in p for p in problems)
+    problems = _upload(client, _edited(version="2026.2")).context["problems"]
+    assert any("version 2026.2 exists already" in p for p in problems)
     problems = _upload(client, _edited(code="baseline")).context["problems"]
     assert any("form_id is 'baseline'" in p for p in problems)
     problems = _upload(client, b"not a workbook").context["problems"]
@@ -130,7 +130,7 @@ def test_a_coordinator_chooses_the_projects_version_but_changes_no_shared_one(
     assert Response.objects.get(family=family).version == new
     # Another project still takes the default.
     assert InstrumentVersion.objects.active("client_summary_sheet", other_project).version == (
-        "2026.1"
+        "2026.2"
     )
     assert AuditEvent.objects.filter(
         user=coordinator, object_type="instruments.projectinstrument"

@@ -93,11 +93,11 @@ PLAN = (
 class DemoResult:
     created: bool
     families: int
-    users: list[tuple[str, str]]
+    users: list[tuple[str, Role]]
 
 
-def logins() -> list[tuple[str, str]]:
-    return [(username, str(role.label)) for username, _f, _l, role in TEAM]
+def logins() -> list[tuple[str, Role]]:
+    return [(username, role) for username, _f, _l, role in TEAM]
 
 
 @transaction.atomic

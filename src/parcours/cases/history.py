@@ -20,7 +20,8 @@ from parcours.privacy.models import AuditAction, AuditEvent
 
 # The pages of a family's file, by their URL name, as a person reads them.
 PAGE_LABELS = {
-    "cases:family": _("family page"),
+    "family": _("family page"),
+    "cases:family": _("family page"),  # its name in rows written before parcours.pages
     "cases:family_edit": _("editing the family"),
     "cases:screening": _("screening"),
     "cases:step": _("a step of the file"),

@@ -191,7 +191,7 @@ class Family(Versioned):
         return self.case_number or _("referral of %(date)s") % {"date": self.referred_on}
 
     def get_absolute_url(self):
-        return reverse("cases:family", args=[self.pk])
+        return reverse("family", args=[self.pk])
 
     @property
     def label(self) -> str:
@@ -206,6 +206,12 @@ class Family(Versioned):
             self.members.all(),
             key=lambda p: (rank.get(p.role, 3), str(p.birth_date or "9999")),
         )
+
+    @property
+    def household_name(self) -> str:
+        """The members' family names, parents first ("Haddad / Rahimi"): what a case manager
+        calls the family before it has a case number."""
+        return " / ".join(dict.fromkeys(p.family_name for p in self.household if p.family_name))
 
     def members_by_role(self, role: PersonRole) -> list["Person"]:
         return [p for p in self.members.all() if p.role == role]
@@ -323,8 +329,17 @@ class Person(Versioned):
         return age >= ADULT_AGE
 
     @property
+    def born_in_the_country(self) -> bool:
+        """No arrival date means born here, unless the country of birth says otherwise."""
+        return not self.country_of_birth or self.country_of_birth == self.family.project.country
+
+    @property
     def years_in_country(self) -> int | None:
-        start = self.arrival_date or (self.birth_date.exact if self.birth_date else None)
+        """Since arrival; since birth for a member born here; unknown for one born elsewhere
+        whose arrival is not recorded."""
+        start = self.arrival_date
+        if start is None and self.born_in_the_country and self.birth_date:
+            start = self.birth_date.exact
         return completed_years(start, today()) if start else None
 
 

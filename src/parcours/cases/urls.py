@@ -9,7 +9,6 @@ urlpatterns = [
     path("cases/", views.case_list, name="list"),
     path("cases/referral/new/", views.referral_create, name="referral_create"),
     path("cases/referral/member-row/", views.member_row, name="member_row"),
-    path("cases/<uuid:pk>/", views.family_detail, name="family"),
     path("cases/<uuid:pk>/edit/", views.family_edit, name="family_edit"),
     path("cases/<uuid:pk>/screening/", views.screening, name="screening"),
     path("cases/<uuid:pk>/step/<slug:name>/", views.family_step, name="step"),

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,18 +37,13 @@ from parcours.cases.forms import (
     ReferralForm,
     ScreeningForm,
 )
-from parcours.cases.lifecycle import TransitionError, available, check, get_transition
-from parcours.cases.models import Family, Person
-from parcours.casework.panels import family_panels
-from parcours.instruments.panels import instruments_panel
-from parcours.legal.panels import legal_panel
+from parcours.cases.lifecycle import TransitionError, check, get_transition
+from parcours.cases.models import Family
+from parcours.cases.panels import MEMBERS
 from parcours.privacy.audit import Actor, record_listed
 from parcours.privacy.models import AuditEvent
 
-_LIST_PREFETCH = (
-    Prefetch("members", queryset=Person.objects.order_by("created_at")),
-    Prefetch("case_managers", queryset=User.objects.order_by("first_name")),
-)
+_LIST_PREFETCH = (MEMBERS, Prefetch("case_managers", queryset=User.objects.order_by("first_name")))
 
 
 @require_GET
@@ -155,39 +150,6 @@ def member_row(request):
     form = MemberFormSet(prefix="m").empty_form
     form.prefix = f"m-{index}"
     return render(request, "cases/_member_row.html", {"form": form, "index": index})
-
-
-@require_GET
-def family_detail(request, pk):
-    family = visible_family(request, pk)
-    prefetch_related_objects([family], _LIST_PREFETCH[0])  # members, read by many panels
-    is_coordinator = request.user.has_role(Role.COORDINATOR, family.project_id)
-    case_managers = list(family.case_managers.all())
-    return render(
-        request,
-        "cases/family_detail.html",
-        {
-            **family_panels(family, timezone.localdate()),
-            **legal_panel(family, timezone.localdate()),
-            **instruments_panel(family),
-            "family": family,
-            "household": family.household,
-            "case_managers": case_managers,
-            "is_own_family": request.user in case_managers,
-            "steps": available(family, request.user),
-            "history": family.status_changes.select_related("by")[:20],
-            "assessments": family.assessments.select_related("criterion").order_by(
-                "criterion__position"
-            ),
-            "later_referrals": family.later_referrals.visible_to(request.user),
-            "may_assign": is_coordinator and family.admitted_on is not None,
-            "audit": (
-                AuditEvent.objects.filter(family_id=family.pk).select_related("user")[:10]
-                if is_coordinator
-                else None
-            ),
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

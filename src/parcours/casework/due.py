@@ -53,7 +53,7 @@ def _actions(families, today, until) -> Iterable[DueItem]:
             str(_("action due")),
             action.due_on,
             action.family,
-            reverse("cases:family", args=[action.family_id]) + "#actions",
+            reverse("family", args=[action.family_id]) + "#actions",
             f"action-{action.pk}",
         )
 
@@ -101,7 +101,7 @@ def _no_contact(families, today, until) -> Iterable[DueItem]:
                 ),
                 alert_on,
                 family,
-                reverse("cases:family", args=[family.pk]) + "#contacts",
+                reverse("family", args=[family.pk]) + "#contacts",
                 f"contact-{family.pk}-{since.isoformat()}",
             )
 

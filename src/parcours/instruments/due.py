@@ -36,7 +36,7 @@ def sheets(families, today, until):
         )
     )
     for family in rows:
-        url = reverse("cases:family", args=[family.pk]) + "#instruments"
+        url = reverse("family", args=[family.pk]) + "#instruments"
         if family.last_baseline is None and family.status != FamilyStatus.CLOSED:
             yield DueItem(
                 "sheet", _("baseline due"), family.admitted_on, family, url, f"baseline-{family.pk}"

@@ -56,6 +56,7 @@ class Question:
     constraint_messages: dict[str, str] = field(default_factory=dict)
     group: str = ""
     row: int = 0
+    appearance: str = ""  # "country" on a text question: the web form offers a country list
 
     @property
     def is_choice(self) -> bool:
@@ -215,6 +216,7 @@ def read(data: bytes) -> Definition:
             constraint_messages=_texts(columns, row, "constraint_message"),
             group=stack[-1] if stack else "",
             row=number,
+            appearance=_value(columns, row, "appearance"),
         )
         if question.is_choice:
             question.list_name = words[1] if len(words) > 1 else ""

@@ -4,16 +4,54 @@ from django.utils.translation import gettext_lazy as _
 from parcours.privacy.fields import PartialDate
 
 
+class PartialDateWidget(forms.MultiWidget):
+    """The date picker every other date has, and beside it the year alone, for people who know
+    only that. A date picked wins over a year typed."""
+
+    template_name = "privacy/widgets/partial_date.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            [
+                forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                forms.NumberInput(
+                    attrs={"min": 1900, "max": 2100, "inputmode": "numeric", "class": "year"}
+                ),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        text = str(value or "")
+        return [text, ""] if len(text) == 10 else ["", text]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:  # one value, YYYY-MM-DD or YYYY (imports, older clients)
+            return data.get(name)
+        day, year = super().value_from_datadict(data, files, name)
+        return (day or "").strip() or (year or "").strip()
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["year_label"] = _("or the year alone")
+        return context
+
+
 class PartialDateFormField(forms.CharField):
-    """Accepts ``YYYY-MM-DD`` or ``YYYY`` (people often know only the year of birth)."""
+    """Accepts a full date or the year alone (people often know only the year of birth)."""
+
+    widget = PartialDateWidget
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 10)
-        kwargs.setdefault("help_text", _("YYYY-MM-DD, or the year alone (YYYY)."))
         kwargs.pop("empty_value", None)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "numeric")
-        self.widget.attrs.setdefault("placeholder", "YYYY-MM-DD")
+
+    def widget_attrs(self, widget):
+        return {}  # no maxlength on a date picker and a year
 
     def to_python(self, value):
         value = super().to_python(value)

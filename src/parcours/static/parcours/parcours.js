@@ -8,6 +8,15 @@ document.addEventListener("click", (event) => {
   const field = event.target.closest("[data-select-on-click]");
   if (field) field.select();
 });
+/* A block added by htmx (another member) takes the focus to its first field; its status
+   line has already told a screen reader what was added. */
+document.addEventListener("htmx:afterSettle", () => {
+  document.querySelectorAll("[data-focus-first]").forEach((block) => {
+    block.removeAttribute("data-focus-first");
+    const first = block.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  });
+});
 
 /* The session's idle limit, seen from the page: typing keeps it alive, a minute before it
    ends a dialog offers to stay, and what was typed but not saved is kept in this tab

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from parcours.cases.demo import DEMO_PASSWORD, build
 
@@ -34,5 +35,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The demo project exists already ({result.families} families).")
         self.stdout.write(f"\nDemo logins (password for each: {DEMO_PASSWORD}):")
-        for username, role in result.users:
-            self.stdout.write(f"  {username:<14} {role}")
+        with translation.override("en"):  # the console speaks English, like every command
+            for username, role in result.users:
+                self.stdout.write(f"  {username:<14} {role.label}")

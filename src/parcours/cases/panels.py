@@ -1,0 +1,41 @@
+"""What the cases app contributes to the family page: the household, the next steps, the
+screening, the history and, for a coordinator, the latest audit rows."""
+
+from django.db.models import Prefetch
+
+from parcours.accounts.models import Role
+from parcours.cases.choices import FamilyStatus
+from parcours.cases.lifecycle import available
+from parcours.cases.models import Person
+from parcours.privacy.models import AuditEvent
+
+# The members in the order they were recorded: read by many panels, fetched once.
+MEMBERS = Prefetch("members", queryset=Person.objects.order_by("created_at"))
+
+
+def case_panel(family, user) -> dict:
+    """Before admission the next steps are the main task; after it, only resuming is: pause
+    and close wait lower on the page, away from the thumb."""
+    is_coordinator = user.has_role(Role.COORDINATOR, family.project_id)
+    case_managers = list(family.case_managers.all())
+    steps = [s for s in available(family, user) if s.name != "start_screening"]
+    admitted = family.status in (FamilyStatus.ACTIVE, FamilyStatus.PAUSED, FamilyStatus.CLOSED)
+    return {
+        "family": family,
+        "household": family.household,
+        "case_managers": case_managers,
+        "is_own_family": user in case_managers,
+        "steps": [s for s in steps if not admitted or s.name == "resume"],
+        "status_steps": [s for s in steps if admitted and s.name != "resume"],
+        "history": family.status_changes.select_related("by")[:20],
+        "assessments": family.assessments.select_related("criterion").order_by(
+            "criterion__position"
+        ),
+        "later_referrals": family.later_referrals.visible_to(user),
+        "may_assign": is_coordinator and family.admitted_on is not None,
+        "audit": (
+            AuditEvent.objects.filter(family_id=family.pk).select_related("user")[:10]
+            if is_coordinator
+            else None
+        ),
+    }
