@@ -247,7 +247,11 @@ def test_baseline_change_is_drawn_with_a_text_alternative(make_family, coordinat
     assert page.context["report"]["baseline_change"]["b08_wellbeing"]["mean_improvement"] == 3
     chart = page.context["baseline_chart"]
     assert chart["rows"][0]["width"] == 90 and chart["rows"][0]["x"] == chart["centre"]
-    assert "Mean change per item: " in page.content.decode()
+    html = page.content.decode()
+    assert "Mean change per item: " in html
+    # The table names each item by its question, in full, not by its code.
+    assert '<th scope="row">How is their general wellbeing?</th>' in html
+    assert "<code>b08_wellbeing</code>" not in html
 
 
 def test_the_evaluator_sees_no_name_of_the_demo_data(db, client):

@@ -196,3 +196,32 @@ def test_profile_charts_have_a_text_alternative(twelve, coordinator, login, proj
     assert set(charts) >= {"Children per family", "Status at entry"}
     html = page.content.decode()
     assert 'aria-label="Children per family: 1 100%"' in html  # twelve families of one child
+
+
+def test_bands_keep_their_natural_order_and_labels_are_never_cut(db):
+    from parcours.reports.render import baseline_chart, charts
+
+    report = {
+        "profile": {
+            "age_bands": {"0-5": 2, "12-17": 1, "40-59": 3, "6-11": 4},
+            "years_in_country": {"bands": {"11+": 1, "1-5": 2, "0": 1}},
+            "children_per_family": {"10": 1, "2": 3, "0": 1},
+            "status_at_entry": {"undocumented": 2, "asylum_seeker": 1},
+        }
+    }
+    found = {c["title"]: [r["label"] for r in c["rows"]] for c in charts(report)}
+    assert found["Age"] == ["0-5", "6-11", "12-17", "40-59"]
+    assert found["Years in the country"] == ["0 years", "1-5 years", "11+ years"]
+    assert found["Children per family"] == ["0", "2", "10"]
+
+    change = {"b01_dropout_risk": {"families": 3, "mean_improvement": 1.5, "improved": 2}}
+    row = baseline_chart(change, "fr")["rows"][0]
+    assert row["label"] == "Comment évaluez-vous le risque que la famille quitte le programme ?"
+    assert " ".join(row["lines"]) == row["label"] and len(row["lines"]) == 2
+
+
+def test_the_report_says_what_it_counts_in_a_whole_sentence(twelve, coordinator, login, project):
+    page = login(coordinator).get(reverse("reports:cohort"), {"projects": [project.pk]})
+    html = page.content.decode()
+    assert "Each family counts with its latest sheet." in html
+    assert "…</tspan>" not in html

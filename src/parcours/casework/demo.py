@@ -123,7 +123,7 @@ class CaseworkDemo:
             )
             review_on += datetime.timedelta(weeks=family.project.review_interval_weeks)
         legal_demo.build(family, actor, lawyer, start, end, rng)
-        sheets_demo.build(family, actor, rng, rounds=1 + (end - start).days // 240)
+        sheets_demo.build(family, actor, rng, start, end)
         if rng.random() < 0.6:
             services.refer_to_service(
                 actor,

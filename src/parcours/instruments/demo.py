@@ -1,23 +1,39 @@
-"""Sheets for the demo families: a baseline at admission and later, a Client Summary Sheet."""
+"""Sheets for the demo families: a baseline at admission and every six months after, a Client
+Summary Sheet three months in; each dated when it would have been filled, so that the charts
+and the report's change figures show a year of work."""
 
+import datetime
 import random
 
+from django.utils import timezone
+
 from parcours.instruments import services
-from parcours.instruments.models import InstrumentVersion
+from parcours.instruments.models import InstrumentVersion, Response
 
 WHY = ["Seen at home visits.", "The family said so.", "From the lawyer's letters.", ""]
 
 
-def build(family, actor, rng: random.Random, rounds: int) -> None:
+BASELINE_EVERY = datetime.timedelta(days=182)
+
+
+def _dated(sheet: Response, day: datetime.date) -> None:
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    Response.objects.filter(pk=sheet.pk).update(created_at=moment, submitted_at=moment)
+
+
+def build(family, actor, rng: random.Random, start: datetime.date, end: datetime.date) -> None:
     baseline = InstrumentVersion.objects.active("baseline").definition
     scores = {q.name: rng.randint(2, 8) for q in baseline.answerable if q.type == "integer"}
-    for _round in range(max(1, rounds)):
+    day = start
+    while day <= end:
         raw = {}
         for code, score in scores.items():
             raw[code] = str(score)
             raw[f"{code}_why"] = rng.choice(WHY)
         sheet = services.start(actor, family, "baseline")
         services.submit(actor, sheet, raw, "en")
+        _dated(sheet, day)
+        day += BASELINE_EVERY
         scores = {c: min(10, max(0, s + rng.choice([-1, 0, 1, 1]))) for c, s in scores.items()}
     css = InstrumentVersion.objects.active("client_summary_sheet").definition
     sheet = services.start(actor, family, "client_summary_sheet")
@@ -31,3 +47,4 @@ def build(family, actor, rng: random.Random, rounds: int) -> None:
         ["Slow decisions by the authorities.", "Unstable housing took the family's energy.", ""]
     )
     services.submit(actor, sheet, raw, "en")
+    _dated(sheet, min(start + datetime.timedelta(days=91), end))

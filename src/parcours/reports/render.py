@@ -5,6 +5,7 @@ For outputs marked for outside the organisation, counts below the small-cell thr
 """
 
 import json
+import textwrap
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -202,24 +203,47 @@ def _bar(table) -> list[dict]:
     return segments
 
 
-def distribution(counts: dict, labels: dict) -> dict | None:
-    """A horizontal bar chart of one distribution (the seed's status and family charts)."""
+ROW = 22  # pixels per bar; each further line of a wrapped label adds LINE
+LINE = 12
+
+
+def _stacked(rows: list[dict], width: int) -> int:
+    """Wrap each row's label into lines of ``width`` characters (never cut) and lay the rows
+    one under the other; returns the picture's height."""
+    y = 6
+    for row in rows:
+        row["lines"] = textwrap.wrap(row["label"], width) or [""]
+        row["y"] = y
+        y += ROW + LINE * (len(row["lines"]) - 1)
+    return y + 6
+
+
+def _natural(key) -> tuple:
+    text = str(key)
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
+def distribution(counts: dict, labels: dict, order=()) -> dict | None:
+    """A horizontal bar chart of one distribution (the seed's status and family charts), in
+    the order given (bands youngest first, choices as listed), else in natural order."""
     total = sum(v for v in counts.values() if isinstance(v, int))
     if not total:
         return None
+    rank = {str(key): i for i, key in enumerate(order or labels)}
+    keys = sorted(counts, key=lambda k: (rank.get(str(k), len(rank)), *_natural(k)))
     rows = []
-    for i, (key, value) in enumerate(sorted(counts.items(), key=lambda kv: str(kv[0]))):
+    for key in keys:
+        value = counts[key]
         share = 100 * value / total if isinstance(value, int) else 0
         rows.append(
             {
                 "label": str(labels.get(key, key) or "—"),
                 "value": value,
                 "percent": display_percent(share),
-                "y": 6 + i * 22,
                 "width": round(2.4 * share, 1),
             }
         )
-    return {"rows": rows, "height": 12 + 22 * len(rows)}
+    return {"rows": rows, "height": _stacked(rows, 24)}
 
 
 def charts(report: dict) -> list[dict]:
@@ -234,7 +258,7 @@ def charts(report: dict) -> list[dict]:
             dict(ProcedureStatus.choices),
         ),
         (_("Children per family"), profile.get("children_per_family", {}), {}),
-        (_("Age"), profile.get("age_bands", {}), {}),
+        (_("Age"), profile.get("age_bands", {}), {label: label for label, _ in bands.AGE_BANDS}),
         (
             _("Years in the country"),
             profile.get("years_in_country", {}).get("bands", {}),
@@ -259,7 +283,7 @@ def baseline_chart(change: dict, language: str) -> dict | None:
     known = {q.name for q in definition.answerable}
     centre, scale = 300, 30  # zero line, pixels per point of the 1-5 scale
     rows = []
-    for i, (code, item) in enumerate(change.items()):
+    for code, item in change.items():
         mean = item["mean_improvement"]
         width = round(abs(mean) * scale, 1) if isinstance(mean, (int, float)) else 0
         rows.append(
@@ -271,10 +295,10 @@ def baseline_chart(change: dict, language: str) -> dict | None:
                 "x": centre if mean >= 0 else round(centre - width, 1),
                 "width": width,
                 "colour": COLOURS["huge"] if mean >= 0 else COLOURS["negative"],
-                "y": 6 + i * 22,
+                "code": code,
             }
         )
-    return {"rows": rows, "height": 12 + 22 * len(rows), "centre": centre}
+    return {"rows": rows, "height": _stacked(rows, 46), "centre": centre}
 
 
 def declined_reasons(counts: dict) -> list[tuple[str, object]]:
