@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,9 @@ from pypdf import PdfReader
 
 from parcours.casework.models import Consent
 from parcours.legal.models import Document, DocumentKind, Procedure
+from parcours.legal.timeline import entries
 from parcours.privacy.models import AuditEvent
+from tests.legal.test_timeline_and_import import FAMILY_3, _import, family_3  # noqa: F401
 
 
 def test_the_pdf_is_refused_without_consent(make_family, case_manager, lawyer, login):
@@ -100,3 +103,36 @@ def test_strangers_get_404_on_every_legal_view(request, who, make_family, lawyer
         ), url
     assert client.post(reverse("legal:pdf", args=f), {"lawyer": lawyer.pk}).status_code == 404
     assert Procedure.objects.count() == 1 and Procedure.objects.get().type == "9bis"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_pdf_timeline_carries_its_lanes_numbers_and_gaps(
+    clock,
+    family_3,  # noqa: F811
+    case_manager,
+    lawyer,
+    login,
+    language,
+):
+    client = login(case_manager)
+    _import(client, family_3, FAMILY_3)
+    Consent.objects.create(
+        family=family_3,
+        purpose="share_with_provider",
+        provider=lawyer,
+        given_on=datetime.date(2026, 2, 2),
+        recorded_by=case_manager,
+    )
+    client.cookies["django_language"] = language
+    response = client.post(reverse("legal:pdf", args=[family_3.pk]), {"lawyer": lawyer.pk})
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = "\n".join(page.extract_text() for page in pages)
+    whole = {"en": "Whole family", "fr": "Toute la famille"}[language]
+    for lane in ("Amina", "Karim", "Sara", whole):
+        assert lane in text
+    picture = next(p.extract_text() for p in pages if whole in p.extract_text())
+    numbers = set(re.findall(r"\b\d{1,2}\b", picture))
+    marks = len(entries(family_3, datetime.date(2026, 6, 15)))
+    assert {str(n) for n in range(1, marks + 1)} <= numbers, picture
+    gap = {"en": "years without a known event", "fr": "ans sans événement connu"}[language]
+    assert gap in text  # the list says what the picture's breaks leave out

@@ -191,8 +191,35 @@ def test_the_picture_places_marks_in_time_order_and_shows_gaps(
     by_number = sorted(picture["marks"], key=lambda m: m.number)
     xs = [m.x for m in by_number]
     assert xs == sorted(xs)
-    assert picture["gaps"]  # e.g. 2021 to 2024 without a known event
+    assert picture["gaps"]  # e.g. 2011 to 2014 without a known event
     assert [lane["label"] for lane in picture["lanes"]][-1] == "Whole family"
+
+
+def test_the_picture_tells_the_truth_about_dates(clock, family_3, case_manager, login):
+    _import(login(case_manager), family_3, FAMILY_3)
+    today = datetime.date(2026, 6, 15)
+    history = entries(family_3, today)
+    picture = layout(history, list(family_3.members.all()), today)
+    marks = {m.number: m for m in picture["marks"]}
+    numbered = dict(enumerate(history, start=1))
+    births = {n: e for n, e in numbered.items() if e.kind == "birth"}
+    arrival = next(n for n, e in numbered.items() if e.kind == "visa_issued")
+    # Births long before the first arrival are drawn at their own year, solid when the day is
+    # known and hollow only when the year alone is.
+    for number, birth in births.items():
+        if birth.on < numbered[arrival].on:
+            assert marks[number].x < marks[arrival].x
+        assert marks[number].hollow == (birth.precision != "day")
+    years = [int(t["label"][-4:]) for t in picture["ticks"]]
+    assert min(years) <= 1984 and max(years) >= 2026
+    # No two markers of one lane overlap, however close their dates.
+    for a in picture["marks"]:
+        for b in picture["marks"]:
+            if a is not b and a.y == b.y:
+                assert abs(a.x - b.x) >= 16 or a.number == b.number
+    # Long quiet stretches are cut out of the axis and say how long they were.
+    assert any(g["short"] == "3 years" for g in picture["gaps"])
+    assert max(m.x for m in picture["marks"]) <= picture["right"]
 
 
 def test_the_dossier_filters_by_person_and_kind(family_3, case_manager, login):

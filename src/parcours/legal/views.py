@@ -23,21 +23,23 @@ from parcours.legal.forms import (
     ProcedureForm,
 )
 from parcours.legal.models import DeadlineOverride, DeadlineRule, Procedure
-from parcours.legal.svg import layout
+from parcours.legal.svg import WIDTH, layout
 from parcours.legal.timeline import entries
 from parcours.pdf import pdf_bytes, svg_style
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.middleware import allow_camera
 from parcours.privacy.models import AuditAction
 
+PRINT_WIDTH = 640  # the timeline's width in the PDF: narrower, so its text prints larger
 
-def _dossier_context(family, today, person_id=None, kinds=None) -> dict:
+
+def _dossier_context(family, today, person_id=None, kinds=None, width=WIDTH) -> dict:
     history = entries(family, today, person_id=person_id, kinds=kinds)
     members = list(family.members.order_by("created_at"))
     return {
         "family": family,
         "history": history,
-        "picture": layout(history, members, today),
+        "picture": layout(history, members, today, width),
         "procedures": Procedure.objects.filter(family=family).select_related(
             "deadline_rule", "lawyer", "person"
         ),
@@ -190,7 +192,7 @@ def dossier_pdf(request, pk):
     html = render_to_string(
         "legal/dossier_pdf.html",
         {
-            **_dossier_context(family, today),
+            **_dossier_context(family, today, width=PRINT_WIDTH),
             "lawyer": lawyer,
             "household": family.household,
             "prepared_by": request.user,
