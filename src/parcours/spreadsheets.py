@@ -3,6 +3,7 @@
 import csv
 import io
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -127,37 +128,78 @@ def safe_row(row) -> list:
     return [safe_cell(value) for value in row]
 
 
+class Percent(float):
+    """A share (0.75 is 75 %): written as a number in percent format."""
+
+
+@dataclass
+class _Sheet:
+    title: str
+    rows: list = field(default_factory=list)
+    styles: dict = field(default_factory=dict)  # row index -> "title" or "heading"
+    widths: list = field(default_factory=list)  # column widths, in characters
+    frozen: int = 0  # rows kept in view while scrolling
+
+
 class TableWriter:
     """The one writer of every CSV and XLSX Parcours produces: one or more named sheets of
-    rows, each cell through ``safe_cell``. A CSV holds the first sheet only."""
+    rows, each cell through ``safe_cell``. A CSV holds the first sheet only; an XLSX may have
+    bold title and heading rows, frozen header rows, column widths and percentages."""
 
     def __init__(self, fmt: str):
         if fmt not in ("csv", "xlsx"):
             raise ValueError(f"unknown table format {fmt!r}")
         self.fmt = fmt
-        self.sheets: list[tuple[str, list[list]]] = []
+        self.sheets: list[_Sheet] = []
 
-    def sheet(self, title: str, rows=()) -> list[list]:
+    def sheet(self, title: str, rows=(), *, widths=()) -> list[list]:
         """Add a sheet (rows may follow with ``append``); returns its row list."""
-        rows = [safe_row(row) for row in rows]
-        self.sheets.append((title, rows))
-        return rows
+        sheet = _Sheet(title, [safe_row(row) for row in rows], widths=list(widths))
+        self.sheets.append(sheet)
+        return sheet.rows
 
-    def append(self, row) -> None:
-        self.sheets[-1][1].append(safe_row(row))
+    def append(self, row, style: str | None = None) -> None:
+        sheet = self.sheets[-1]
+        if style:
+            sheet.styles[len(sheet.rows)] = style
+        sheet.rows.append(safe_row(row))
+
+    def freeze_here(self) -> None:
+        """Keep the rows written so far in view while the rest of the sheet scrolls."""
+        self.sheets[-1].frozen = len(self.sheets[-1].rows)
 
     def to_bytes(self) -> bytes:
         if self.fmt == "csv":
             out = io.StringIO()
-            csv.writer(out).writerows(self.sheets[0][1] if self.sheets else [])
+            csv.writer(out).writerows(self.sheets[0].rows if self.sheets else [])
             return out.getvalue().encode()
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
 
+        fonts = {"title": Font(bold=True, size=13), "heading": Font(bold=True)}
         book = Workbook(write_only=True)
-        for title, rows in self.sheets:
-            sheet = book.create_sheet(title)
-            for row in rows:
-                sheet.append(row)
+        for sheet in self.sheets:
+            out_sheet = book.create_sheet(sheet.title)
+            for number, width in enumerate(sheet.widths, start=1):
+                out_sheet.column_dimensions[get_column_letter(number)].width = width
+            if sheet.frozen:
+                out_sheet.freeze_panes = f"A{sheet.frozen + 1}"
+            for index, row in enumerate(sheet.rows):
+                font = fonts.get(sheet.styles.get(index))
+                if font is None and not any(isinstance(v, Percent) for v in row):
+                    out_sheet.append(row)
+                    continue
+                cells = []
+                for value in row:
+                    cell = WriteOnlyCell(out_sheet, value=value)
+                    if isinstance(value, Percent):
+                        cell.value, cell.number_format = float(value), "0%"
+                    if font is not None:
+                        cell.font = font
+                    cells.append(cell)
+                out_sheet.append(cells)
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

@@ -14,6 +14,8 @@ pytestmark = [
     pytest.mark.xdist_group("browser"),
 ]
 
+PHONE = {"width": 390, "height": 844}
+
 WORDS = {
     "nl": {
         "switch_to": "nl",
@@ -25,6 +27,7 @@ WORDS = {
         "active": "actief",
         "one_family": "1 gezin",
         "member_added": "Gezinslid 2 toegevoegd",
+        "referral_link": "Gezin Qasimi (doorverwijzing)",
     },
     "en": {
         "switch_to": "en",
@@ -36,6 +39,7 @@ WORDS = {
         "active": "active",
         "one_family": "1 family",
         "member_added": "Member 2 added",
+        "referral_link": "Qasimi family (referral)",
     },
 }
 
@@ -47,8 +51,8 @@ def test_a_referral_is_registered_screened_admitted_and_found(
     words = WORDS[language]
     base = live_server.url
 
-    # The case manager signs in, switches language, registers a family of two.
-    page = new_page(locale=words["start"])
+    # The case manager signs in on her phone, switches language, registers a family of two.
+    page = new_page(locale=words["start"], viewport=PHONE)
     sign_in(page, base, "sara", PASSWORD)
     page.select_option("#language-switcher", words["switch_to"])
     page.wait_for_url(re.compile(r"/caseload/"))
@@ -75,6 +79,12 @@ def test_a_referral_is_registered_screened_admitted_and_found(
     expect(page.locator("h1")).to_contain_text(words["referral_of"])
     expect(page.locator("main")).to_contain_text("Omar Qasimi")
     family_url = page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+
+    # Before admission the case list names the family in its link.
+    page.goto(f"{base}/cases/")
+    page.get_by_role("link", name=words["referral_link"]).click()
+    expect(page).to_have_url(family_url)
 
     # She screens it against the seven criteria.
     page.get_by_role("button", name=words["screen"]).click()

@@ -18,7 +18,7 @@ pytestmark = [
 
 def test_baseline_and_summary_sheet_in_french(live_server, new_page, make_family):
     family = make_family("active")
-    page = new_page(locale="fr-BE")
+    page = new_page(locale="fr-BE", viewport={"width": 390, "height": 844})  # a phone
     sign_in(page, live_server.url, "sara", PASSWORD)
     page.goto(live_server.url + family.get_absolute_url())
 
@@ -43,8 +43,12 @@ def test_baseline_and_summary_sheet_in_french(live_server, new_page, make_family
 
     page.get_by_role("button", name="Nouvelle fiche Client Summary Sheet").click()
     expect(page.get_by_role("heading", name="Informations de profil")).to_be_visible()
-    # Prefilled from the case: the referral route is already chosen.
+    # Prefilled from the case: the referral route is already chosen, the nationality too, from
+    # a list of countries named in French.
     expect(page.get_by_label("Depuis la communauté")).to_be_checked()
+    nationality = page.get_by_label("Nationalité")
+    expect(nationality).to_have_value("IQ")
+    expect(nationality.locator("option:checked")).to_have_text("Irak")
     released = page.locator("#q-p12_released")
     expect(released).to_be_hidden()
     page.get_by_label("Depuis la détention").check()  # htmx saves and shows what now applies

@@ -120,6 +120,20 @@ def test_demo_covers_every_state_and_is_safe_to_run_twice(db):
     assert Family.objects.exclude(case_number="").count() == 14
     assert "exists already" in run("demo", "--as-of", "2026-06-15", "--no-migrate")
     assert Family.objects.count() == 25 and User.objects.count() == 5
+    # Roles printed in the console's language, English, whatever the site's default.
+    assert "coordinator" in out and "administrator" in out and "coördinator" not in out
+
+
+def test_the_demo_looks_like_a_year_of_work(db):
+    from parcours.instruments.models import Response
+
+    run("demo", "--as-of", "2026-06-15", "--no-migrate")
+    months = {r.submitted_at.strftime("%Y-%m") for r in Response.objects.filter(status="submitted")}
+    assert len(months) >= 6  # sheets spread over the year, not all dated the day it was built
+    family = max(Family.objects.exclude(admitted_on=None), key=lambda f: f.responses.count())
+    baselines = family.responses.filter(instrument="baseline").order_by("submitted_at")
+    assert baselines.count() >= 2
+    assert baselines.first().submitted_at.date() == family.admitted_on
 
 
 def test_demo_is_refused_in_production(settings, db):

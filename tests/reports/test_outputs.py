@@ -1,7 +1,9 @@
 """The report's five outputs from one result, who may read it, and bad input."""
 
+import html
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +15,7 @@ from pypdf import PdfReader
 from parcours.instruments.transfer import import_responses
 from parcours.privacy.audit import Actor
 from parcours.privacy.models import AuditEvent
+from parcours.reports.workbook import TRAILING
 from tests.conftest import consent_to_evaluation
 from tests.reports.test_seed_tables import seed_csv
 
@@ -60,8 +63,10 @@ def test_the_xlsx_agrees_with_the_json(twelve, coordinator, login, project):
             ).content
         )
     )
-    rows = list(book["questions"].iter_rows(min_row=2, values_only=True))
+    rows = list(book["data"].iter_rows(min_row=2, values_only=True))
     for _section, code, choice, count, percent in rows:
+        if not choice:  # a section's figure, key and value
+            continue
         if choice == "positive":
             assert percent == pytest.approx(data["questions"][code]["positive_percent"])
             continue
@@ -225,3 +230,24 @@ def test_the_report_says_what_it_counts_in_a_whole_sentence(twelve, coordinator,
     html = page.content.decode()
     assert "Each family counts with its latest sheet." in html
     assert "…</tspan>" not in html
+
+
+def test_the_xlsx_is_the_report_in_the_readers_language(twelve, coordinator, login, project):
+    client = login(coordinator)
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("reports:cohort"), {"projects": [project.pk]}).content.decode()
+    response = client.get(reverse("reports:cohort"), {"projects": [project.pk], "format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    headings = [html.unescape(h) for h in re.findall(r"<h2>([^<]+)</h2>", page)]
+    names = [" ".join(re.sub(r"[:/]", " ", h).split())[:31].rstrip(TRAILING) for h in headings]
+    assert book.sheetnames[1:] == [*names, "data"]
+    cohort = book[book.sheetnames[2]]  # Cohort: its table, then each picture's figures
+    assert cohort["A1"].value == headings[1] and cohort["A1"].font.b
+    labels = [row[0].value for row in cohort.iter_rows()]
+    assert "Statut à l\u2019entrée" in labels  # a picture's title, its figures below
+    questions = book[book.sheetnames[3]]  # the case-management questions
+    header = next(r for r in questions.iter_rows() if r[0].font.b and r[1].value)
+    assert questions.freeze_panes == f"A{header[0].row + 1}"  # the header row stays in view
+    percents = [c for r in questions.iter_rows() for c in r if c.number_format == "0%"]
+    assert percents and all(isinstance(c.value, float) and 0 <= c.value <= 1 for c in percents)
+    assert questions.column_dimensions["A"].width >= 40

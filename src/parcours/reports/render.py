@@ -8,6 +8,7 @@ import json
 import textwrap
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from parcours import bands
@@ -87,28 +88,25 @@ def _flat(prefix: str, value):
 
 def to_csv(report: dict) -> str:
     writer = TableWriter("csv")
-    writer.sheet("questions", [["section", "question", "choice", "count", "percent"]])
-    for row in table_rows(report):
-        writer.append(row)
-    for section in SECTIONS:
-        for key, value in _flat("", report.get(section, {})):
-            writer.append([section, key, "", value, ""])
+    writer.sheet("data", data_rows(report))
     return writer.to_bytes().decode()
 
 
-def to_xlsx(report: dict) -> bytes:
-    writer = TableWriter("xlsx")
-    writer.sheet("summary", [["sheets", report["n_sheets"]], ["families", report["families"]]])
-    writer.sheet("questions", [["section", "question", "choice", "count", "percent"]])
-    for row in table_rows(report):
-        writer.append(row)
+def data_rows(report: dict):
+    """The codes for analysts: every question's counts, then every section's figures."""
+    yield ["section", "question", "choice", "count", "percent"]
+    yield from table_rows(report)
     for section in SECTIONS:
-        if section not in report:
-            continue
-        writer.sheet(section, [["key", "value"]])
         for key, value in _flat("", report.get(section, {})):
-            writer.append([key, value])
-    return writer.to_bytes()
+            yield [section, key, "", value, ""]
+
+
+def to_xlsx(report: dict, title: str, language: str) -> bytes:
+    """The report as the page shows it, a sheet per section, and the codes on "data"."""
+    from parcours.reports.workbook import workbook
+
+    with translation.override(language):
+        return workbook(to_html(report, title, language), data_rows(report))
 
 
 def context(report: dict, title: str, language: str) -> dict:
@@ -372,7 +370,7 @@ def produce(report: dict, fmt: str, title: str, language: str) -> bytes:
     if fmt == "csv":
         return to_csv(report).encode()
     if fmt == "xlsx":
-        return to_xlsx(report)
+        return to_xlsx(report, title, language)
     if fmt == "pdf":
         return to_pdf(report, title, language)
     return to_html(report, title, language).encode()

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from parcours.projects.models import Project
 from parcours.reports.cohort import Cohort, FreeText, compute
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         if outside:
             report = masked(report, settings.PARCOURS_SMALL_CELL)
         with translation.override(language):
-            title = "Cohort report · " + ", ".join(p.name for p in projects)
+            title = _("Cohort report") + " · " + ", ".join(p.name for p in projects)
             Path(output).write_bytes(produce(report, options["format"], title, language))
         self.stdout.write(
             f"Wrote {output}: {report['n_sheets']} sheets, {report['families']} families."
