@@ -128,6 +128,9 @@ def test_the_pdf_timeline_carries_its_lanes_numbers_and_gaps(
     pages = PdfReader(io.BytesIO(response.content)).pages
     text = "\n".join(page.extract_text() for page in pages)
     whole = {"en": "Whole family", "fr": "Toute la famille"}[language]
+    # Dates of birth as the language writes them; the year alone when only that is known.
+    assert {"en": "2 February 1984", "fr": "2 février 1984"}[language] in text
+    assert "1984-02-02" not in text
     for lane in ("Amina", "Karim", "Sara", whole):
         assert lane in text
     picture = next(p.extract_text() for p in pages if whole in p.extract_text())

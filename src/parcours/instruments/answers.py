@@ -57,7 +57,8 @@ def check(definition: Definition, raw: Answers, language: str, *, complete: bool
         elif value not in ("", []):
             answers[question.name] = value
     for question in definition.answerable:  # relevance uses the answers given so far
-        if question.relevant and not question.relevant(answers):
+        values, _current = definition.xpath_values(answers)
+        if question.relevant and not question.relevant(values):
             answers.pop(question.name, None)
             errors.pop(question.name, None)
             continue
@@ -66,7 +67,8 @@ def check(definition: Definition, raw: Answers, language: str, *, complete: bool
             if complete and question.required:
                 errors[question.name] = _("This question needs an answer.")
             continue
-        if question.constraint and not question.constraint(answers, value):
+        values, current = definition.xpath_values(answers, question, value)
+        if question.constraint and not question.constraint(values, current):
             answers.pop(question.name)
             errors[question.name] = question.text_in(question.constraint_messages, language) or _(
                 "This answer is outside what the question allows."
@@ -75,7 +77,8 @@ def check(definition: Definition, raw: Answers, language: str, *, complete: bool
 
 
 def relevant_names(definition: Definition, answers: Answers) -> set[str]:
-    return {q.name for q in definition.questions if not q.relevant or q.relevant(answers)}
+    values, _current = definition.xpath_values(answers)
+    return {q.name for q in definition.questions if not q.relevant or q.relevant(values)}
 
 
 def to_rows(definition: Definition, answers: Answers) -> list[dict]:

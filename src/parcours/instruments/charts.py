@@ -4,8 +4,18 @@ Items where a higher score is worse (INSTRUMENTS.md: dropout risk, vulnerability
 risk) are turned over (10 - score) and marked, so every line climbs when things get better.
 """
 
+import textwrap
+
 WORSE_WHEN_HIGHER = {"b01_dropout_risk", "b09_vulnerability", "b14_detention_risk"}
-WIDTH, ROW, LEFT, RIGHT = 640, 34, 300, 20
+WIDTH, ROW, LEFT, RIGHT = 640, 42, 300, 20
+LABEL = 46  # characters of a label line: two lines hold every question of the shipped forms
+
+
+def _lines(label: str) -> list[str]:
+    lines = textwrap.wrap(label, LABEL) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL, placeholder=" …")]
+    return lines
 
 
 def baseline_chart(definition, sheets, language: str) -> dict | None:
@@ -31,12 +41,14 @@ def baseline_chart(definition, sheets, language: str) -> dict | None:
                     "score": score,
                 }
             )
+        lines = _lines(q.label(language))
         rows.append(
             {
                 "label": q.label(language),
+                "lines": [{"text": t, "y": top + 12 + n * 12} for n, t in enumerate(lines)],
                 "reversed": q.name in WORSE_WHEN_HIGHER,
                 "top": top,
-                "mid": top + ROW / 2,
+                "note_y": top + 12 + len(lines) * 12,
                 "points": points,
                 "path": " ".join(f"{p['x']},{p['y']}" for p in points),
             }

@@ -1,13 +1,21 @@
-"""The subset of XLSForm (XPath) expressions that Parcours evaluates in `relevant` and
+r"""The subset of XLSForm (XPath) expressions that Parcours evaluates in `relevant` and
 `constraint` columns.
 
 Supported: ``${name}`` and ``.`` (the question itself), numbers and quoted strings, the
-comparisons ``= != < <= > >=``, ``and``, ``or``, ``+ -``, parentheses, and the functions
-``not()``, ``selected(${m}, 'code')``, ``count-selected(${m})``, ``string-length(x)`` and
-``regex(x, 'pattern')``. Anything else is refused when the form is loaded, naming its row.
-A question left empty counts as empty text; comparing it to a number is false.
+comparisons ``= != < <= > >=``, ``and``, ``or``, ``+ -`` (and unary minus), parentheses, and
+the functions ``not()``, ``selected(${m}, 'code')``, ``count-selected(${m})``,
+``string-length(x)`` and ``regex(x, 'pattern')``. Anything else is refused when the form is
+loaded, naming its row.
+
+Evaluated as ODK (JavaRosa, XPath 1.0) evaluates them: an integer or decimal question's answer
+is a number, every other answer text (``Definition.xpath_values``); ``=`` and ``!=`` compare as
+numbers when either side is a number and as text otherwise (``'01' = '1'`` is false);
+``< <= > >=`` compare as numbers, and text that is not a number makes them false; a question
+left empty is empty text; ``regex()`` searches with Java's ASCII classes (``\w`` is
+``[A-Za-z0-9_]``).
 """
 
+import math
 import re
 from collections.abc import Callable
 
@@ -90,12 +98,19 @@ class _Parser:
         return left
 
     def add(self):
-        left = self.primary()
+        left = self.unary()
         while self.peek("+") or self.peek("-"):
             op = self.take()[1]
-            a, b = left, self.primary()
+            a, b = left, self.unary()
             left = lambda env, a=a, b=b, op=op: _arith(op, a(env), b(env))  # noqa: E731
         return left
+
+    def unary(self):
+        if self.peek("-"):
+            self.take()
+            inner = self.unary()
+            return lambda env: -_number(inner(env))
+        return self.primary()
 
     def primary(self):
         kind, value = self.take()
@@ -138,7 +153,7 @@ def _function(name, args):
         return lambda env: float(len(_words(args[0](env))))
     if name == "string-length":
         return lambda env: float(len(_text(args[0](env))))
-    return lambda env: re.search(str(args[1](env)), _text(args[0](env))) is not None
+    return lambda env: re.search(_text(args[1](env)), _text(args[0](env)), re.ASCII) is not None
 
 
 def _words(value) -> list[str]:
@@ -148,40 +163,55 @@ def _words(value) -> list[str]:
 
 
 def _text(value) -> str:
+    """XPath's string(): a whole number without its ".0", a choice list space-separated."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
     return str(value)
 
 
-def _number(value):
+def _number(value) -> float:
+    """XPath's number(): text that is not a number is NaN."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
     try:
         return float(value)
     except (TypeError, ValueError):
-        return None
+        return math.nan
 
 
 def _truth(value) -> bool:
+    if isinstance(value, float):
+        return value != 0 and not math.isnan(value)
     if isinstance(value, str):
         return value != ""
     return bool(value)
 
 
-def _compare(op, a, b):
-    """Numbers compare as numbers; otherwise only = and != apply, to the text."""
+def _compare(op, a, b) -> bool:
+    """XPath 1.0: = and != as numbers when a side is a number, as booleans when a side is a
+    boolean, else as text; the order comparisons always as numbers (NaN makes them false)."""
+    if op in ("=", "!="):
+        if isinstance(a, bool) or isinstance(b, bool):
+            x, y = _truth(a), _truth(b)
+        elif isinstance(a, float) or isinstance(b, float):
+            x, y = _number(a), _number(b)
+        else:
+            x, y = _text(a), _text(b)
+        return (x == y) if op == "=" else (x != y)
     x, y = _number(a), _number(b)
-    if x is None or y is None:
-        if op not in ("=", "!="):
-            return False
-        x, y = _text(a), _text(b)
-    return {"=": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+    return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
 
 
-def _arith(op, a, b):
+def _arith(op, a, b) -> float:
     x, y = _number(a), _number(b)
-    if x is None or y is None:
-        return None
     return x + y if op == "+" else x - y
 
 

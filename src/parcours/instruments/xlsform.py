@@ -22,6 +22,7 @@ from parcours.spreadsheets import SpreadsheetError, check_workbook
 CASE_FIELD = "case"
 QUESTION_TYPES = {"integer", "decimal", "text", "date", "note"}
 SELECTS = {"select_one", "select_multiple"}
+NUMERIC = {"integer", "decimal"}
 KNOWN_COLUMNS = {
     "type",
     "name",
@@ -92,6 +93,15 @@ class Definition:
     @functools.cached_property
     def multiple(self) -> set[str]:
         return {q.name for q in self.answerable if q.type == "select_multiple"}
+
+    def xpath_values(self, answers: dict, current_question: Question | None = None, current=None):
+        """Answers as ODK's expressions see them: an integer or decimal question's answer a
+        number, every other answer text; with ``current``, the value of ``.`` typed likewise."""
+        numeric = {q.name for q in self.answerable if q.type in NUMERIC}
+        values = {k: _as_number(v) if k in numeric else v for k, v in answers.items()}
+        if current_question is not None and current_question.type in NUMERIC:
+            current = _as_number(current)
+        return values, current
 
     def choice_codes(self, question: Question) -> list[str]:
         return self._codes.get(question.list_name, [])
@@ -241,3 +251,11 @@ def read(data: bytes) -> Definition:
     if problems:
         raise XLSFormError(problems)
     return Definition(form_id, version, title, questions, choices, groups)
+
+
+def _as_number(value):
+    """An answered number as a number; an empty or unreadable one stays text, as in ODK."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value if value is not None else ""
