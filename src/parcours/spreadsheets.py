@@ -75,8 +75,34 @@ def _limited(rows, name: str, max_rows: int):
         yield row
 
 
+def _csv_in_zip(name: str, data: bytes) -> bytes:
+    """The main table of an ODK Central download (.csv.zip): FORM.csv, beside its repeats'
+    FORM-group.csv files and a media folder."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise SpreadsheetError(
+            _("%(name)s is not a readable .zip file.") % {"name": name}
+        ) from None
+    tables = [
+        m
+        for m in archive.infolist()
+        if m.filename.lower().endswith(".csv") and "/" not in m.filename.strip("/")
+    ]
+    if not tables:
+        raise SpreadsheetError(_("%(name)s holds no CSV file.") % {"name": name})
+    main = min(tables, key=lambda m: len(m.filename))
+    if main.file_size > settings.PARCOURS_MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(
+            _("%(name)s unpacks to %(size)s, more than an import may hold; import it in parts.")
+            % {"name": name, "size": filesizeformat(main.file_size)}
+        )
+    return archive.read(main)
+
+
 def read_table(name: str, data: bytes, max_rows: int | None = None) -> tuple[list[str], list[list]]:
-    """(header, rows) of the first sheet of an XLSX file, or of a UTF-8 CSV file.
+    """(header, rows) of the first sheet of an XLSX file, of a UTF-8 CSV file, or of the main
+    CSV of an ODK Central .csv.zip download.
 
     The size, an XLSX file's unpacked size and the number of rows are checked before and while
     reading, so a large or hostile file costs neither memory nor minutes.
@@ -96,14 +122,18 @@ def read_table(name: str, data: bytes, max_rows: int | None = None) -> tuple[lis
             raise
         except Exception:
             raise SpreadsheetError(_("The file is not a readable .xlsx workbook.")) from None
-    elif suffix == ".csv":
+    elif suffix in (".csv", ".zip"):
+        raw = _csv_in_zip(name, data) if suffix == ".zip" else data
         try:
-            text = data.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise SpreadsheetError(_("Save the CSV file as UTF-8.")) from None
-        values = list(_limited(csv.reader(io.StringIO(text)), name, max_rows))
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","  # KoboToolbox: ";"
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        values = list(_limited(reader, name, max_rows))
     else:
-        raise SpreadsheetError(_("Upload a .csv or .xlsx file."))
+        raise SpreadsheetError(_("Upload a .csv, .xlsx or .csv.zip file."))
     while values and not any(v not in (None, "") for v in values[-1]):
         values.pop()
     if not values:

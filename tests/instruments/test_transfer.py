@@ -129,7 +129,7 @@ def test_the_same_file_twice_adds_nothing(tmp_path, twelve):
         ),
         (lambda rows: rows[0].__setitem__(7, "300"), "row 2, column p02_age, '300'"),
         (lambda rows: rows[1].__setitem__(6, "child wizard"), "row 3, column p04_vulnerabilities"),
-        (lambda rows: rows[5].__setitem__(0, rows[4][0]), "the case is also on row 6"),
+        (lambda rows: rows[5].__setitem__(0, ""), "row 7, column case: empty"),
     ],
 )
 def test_a_bad_cell_stops_the_import_and_is_named(tmp_path, twelve, mutate, message):
@@ -172,12 +172,12 @@ def test_a_kobotoolbox_export_of_the_same_form_imports(tmp_path, twelve):
             "1",
             "1",
             "huge",
-            "7",
-            "abc",
-            "2026-01-02",
+            str(7 + i),
+            f"5d1c0a2e-0000-4000-8000-00000000000{i}",
+            "2026-01-02T09:15:00",
             "v1",
         ]
-        for f in twelve[:3]
+        for i, f in enumerate(twelve[:3])
     ]
     assert "Imported 3 sheet(s)" in _import(tmp_path, _csv(rows, header))
     answer = Answer.objects.filter(code="p04_vulnerabilities").first()

@@ -102,7 +102,7 @@ def test_an_unknown_column_or_file_type_is_refused(family_3, case_manager, login
     errors = _import(client, family_3, "date,type,colour\n2010,arrival,red\n").context["errors"]
     assert "Unknown column: colour" in errors
     errors = _import(client, family_3, "x", name="history.txt").context["errors"]
-    assert "Upload a .csv or .xlsx file." in errors
+    assert "Upload a .csv, .xlsx or .csv.zip file." in errors
 
 
 def test_an_xlsx_history_imports_with_real_dates(family_3, case_manager, login):

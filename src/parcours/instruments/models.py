@@ -140,6 +140,9 @@ class Response(models.Model):
     imported = models.BooleanField(default=False)
     # For imports: a hash of the case and the answers, so a file imported twice adds nothing.
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # The submission's own ID in ODK or KoboToolbox (meta/instanceID, without "uuid:"): the same
+    # submission imported or sent twice is stored once, and an edit (deprecatedID) corrects it.
+    instance_id = models.CharField(max_length=80, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("response")

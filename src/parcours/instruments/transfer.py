@@ -5,12 +5,15 @@ The file has a ``case`` column (the case number), then one column per question c
 values are codes, several choices are separated by spaces, an empty cell is "no answer".
 """
 
+import datetime
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from parcours.cases.models import Family
 from parcours.casework.models import consents_to_evaluation
@@ -23,7 +26,8 @@ from parcours.spreadsheets import read_table
 
 MAX_ERRORS = 50
 TEMPLATE_LABEL = "case number"  # the template's second row, for people, skipped on import
-# Columns that KoboToolbox and ODK add to their exports, never questions.
+# Columns that KoboToolbox and ODK Central add to their exports, by their last name
+# (lower-case): never questions. Some are read (below); the rest are listed as skipped.
 METADATA = {
     "start",
     "end",
@@ -36,6 +40,8 @@ METADATA = {
     "audit",
     "instanceid",
     "instancename",
+    "deprecatedid",
+    "rootuuid",
     "key",
     "submissiondate",
     "submitterid",
@@ -47,8 +53,18 @@ METADATA = {
     "edits",
     "formversion",
     "meta",
+    "uuid",
+    "submitted_at",
     "__version__",
 }
+# Read from the metadata: when the sheet was submitted, its instance ID and the one it edits,
+# and the reviewer's verdict. Ours may carry "submitted_at" too.
+SUBMITTED = ("submissiondate", "_submission_time", "submitted_at", "end")
+# ODK Central's KEY stays the same when a submission is edited (its instanceID changes);
+# KoboToolbox's _uuid is the current instanceID, with the edited one in deprecatedID.
+INSTANCE = ("key", "instanceid", "_uuid")
+REJECTED = {"rejected", "validation_status_not_approved", "not approved"}
+TRUE = {"1", "true", "yes"}
 
 
 class TransferError(Exception):
@@ -58,29 +74,64 @@ class TransferError(Exception):
 
 
 @dataclass
+class Row:
+    number: int
+    family: Family
+    answers: dict
+    submitted_at: datetime.datetime | None
+    instance_id: str
+    edits: str  # the instance ID this submission replaces (deprecatedID)
+
+
+@dataclass
+class Reading:
+    version: InstrumentVersion
+    rows: list[Row]
+    skipped_columns: list[str] = field(default_factory=list)
+    rejected: int = 0  # rejected (ODK Central) or not approved (KoboToolbox) submissions
+    unmatched: list[str] = field(default_factory=list)  # with skip_unmatched
+
+
+@dataclass
 class ImportResult:
     created: int
     unchanged: int
+    corrected: int = 0
+    reading: Reading | None = None
 
 
-def _column_code(header: str, definition: Definition) -> str | None:
-    """A question code for a header: ``code``, or a group path ``group/code`` (Kobo) or
-    ``group-code`` (ODK Central); None for export metadata and Kobo's split-choice columns."""
-    known = {q.name for q in definition.answerable} | {CASE_FIELD}
-    if header in known:
-        return header
+@dataclass
+class _Column:
+    kind: str  # case, question, choice, meta, skip, unknown
+    code: str = ""
+    choice: str = ""
+
+
+def _classify(header: str, definition: Definition) -> _Column:
+    """What a column holds: the case number, a question (``code``, or under its group as
+    ``group/code`` from KoboToolbox or ``group-code`` from ODK Central), one choice of a
+    several-choice question (``…code/choice``: 0 or 1), export metadata, a note, or nothing
+    Parcours knows."""
+    known = {q.name for q in definition.answerable}
+    notes = {q.name for q in definition.questions if q.type == "note"}
     parts = header.split("/")
+    last = parts[-1].rsplit("-", 1)[-1]
+    if header == CASE_FIELD or last == CASE_FIELD:
+        return _Column("case")
+    if header in known or last in known:
+        return _Column("question", header if header in known else last)
     if len(parts) > 1:
-        if parts[-1] in known:
-            return parts[-1]
-        if parts[-2] in definition.multiple:
-            return None  # Kobo's 0/1 column per choice, beside the space-separated one
-    if "-" in header and header.rsplit("-", 1)[-1] in known:
-        return header.rsplit("-", 1)[-1]
-    name = parts[-1].lower()
-    if name.startswith("_") or name in METADATA or header.lower().startswith("meta"):
-        return None
-    return "?"
+        owner = parts[-2].rsplit("-", 1)[-1]
+        if owner in definition.multiple and parts[-1] in definition.choice_codes(
+            definition.question(owner)
+        ):
+            return _Column("choice", owner, parts[-1])
+    if header in notes or last in notes:
+        return _Column("skip", header)
+    lowered = last.lower()
+    if lowered.startswith("_") or lowered in METADATA or header.lower().startswith("meta"):
+        return _Column("meta", lowered)
+    return _Column("unknown", header)
 
 
 def _cell(value) -> str:
@@ -88,9 +139,28 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return str(value).strip()
+
+
+def _moment(text: str) -> datetime.datetime | None:
+    """An export's time stamp (ISO 8601, with or without zone or seconds fraction)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _instance(text: str) -> str:
+    return text.strip().removeprefix("uuid:")
 
 
 def fingerprint(family_id, instrument: str, answers) -> str:
@@ -98,22 +168,43 @@ def fingerprint(family_id, instrument: str, answers) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def read_responses(code: str, project, name: str, data: bytes) -> tuple[InstrumentVersion, list]:
-    """Validate a whole file; returns (version, [(family, answers)]) or raises TransferError."""
+def _labels_as_headers(header: list[str], definition: Definition) -> bool:
+    """An export with the questions' labels as column headers instead of their codes."""
+    labels = {text.strip().lower() for q in definition.answerable for text in q.labels.values()}
+    return sum(1 for h in header if h.strip().lower() in labels) >= 2
+
+
+def read_responses(
+    code: str, project, name: str, data: bytes, *, skip_unmatched: bool = False
+) -> Reading:
+    """Validate a whole file; returns what it holds, or raises TransferError naming every bad
+    column, row and cell. With ``skip_unmatched`` a row whose case is missing or unknown is
+    listed and left out instead of stopping the import."""
     version = InstrumentVersion.objects.active(code, project)
     definition = version.definition
     try:
         header, rows = read_table(name, data)
     except ValueError as error:
         raise TransferError([str(error)]) from None
-    codes = [_column_code(h, definition) for h in header]
+    columns = [_classify(h, definition) for h in header]
+    if not any(c.kind == "case" for c in columns):
+        if _labels_as_headers(header, definition):
+            raise TransferError(
+                [
+                    _(
+                        "The columns are named by the questions' labels. Export again with "
+                        "the questions' codes: in KoboToolbox choose “XML values and headers”; "
+                        "in ODK Central the CSV download has them."
+                    )
+                ]
+            )
+        raise TransferError([_("There is no 'case' column (the case number).")])
     errors = [
-        f"column {h!r}: not a question of {code} {version.version}"
-        for h, c in zip(header, codes, strict=True)
-        if c == "?" and h
+        _("column %(column)r: not a question of %(instrument)s %(version)s")
+        % {"column": h, "instrument": code, "version": version.version}
+        for h, c in zip(header, columns, strict=True)
+        if c.kind == "unknown" and h
     ]
-    if CASE_FIELD not in codes:
-        errors.insert(0, "the first column must be 'case' (the case number)")
     if errors:
         raise TransferError(errors)
     families = {
@@ -122,74 +213,183 @@ def read_responses(code: str, project, name: str, data: bytes) -> tuple[Instrume
         .exclude(case_number="")
         .only("id", "case_number", "project_id")
     }
-    seen: dict[str, int] = {}
-    parsed = []
+    reading = Reading(
+        version,
+        [],
+        [h for h, c in zip(header, columns, strict=True) if c.kind in ("meta", "skip") and h],
+    )
     for number, row in enumerate(rows, start=2):
-        cells = {c: _cell(v) for c, v in zip(codes, row, strict=False) if c not in (None, "?")}
-        case = cells.pop(CASE_FIELD, "")
-        if (not case and not any(cells.values())) or case == TEMPLATE_LABEL:
+        cells = {"meta": {}, "question": {}, "choice": {}}
+        case = ""
+        for column, value in zip(columns, row, strict=False):
+            text = _cell(value)
+            if column.kind == "case":
+                case = text
+            elif column.kind == "question":
+                cells["question"][column.code] = text
+            elif column.kind == "choice":
+                cells["choice"].setdefault(column.code, []).append((column.choice, text))
+            elif column.kind == "meta":
+                cells["meta"][column.code] = text
+        meta = cells["meta"]
+        if (meta.get("reviewstate", "") or meta.get("_validation_status", "")).lower() in REJECTED:
+            reading.rejected += 1
+            continue
+        raw = dict(cells["question"])
+        for owner, flags in cells["choice"].items():
+            if not raw.get(owner):
+                raw[owner] = " ".join(c for c, flag in flags if flag.lower() in TRUE)
+        if case == TEMPLATE_LABEL or (not case and not any(raw.values())):
             continue
         family = families.get(case)
         if family is None:
-            errors.append(f"row {number}, column case, {case!r}: no such case in {project.slug}")
-        elif case in seen:
-            errors.append(
-                f"row {number}, column case, {case!r}: the case is also on row "
-                f"{seen[case]}; one row per case in one file"
+            problem = (
+                _("row %(row)s, column case: empty") % {"row": number}
+                if not case
+                else _("row %(row)s, column case, %(case)r: no such case in %(project)s")
+                % {"row": number, "case": case, "project": project.slug}
             )
-        else:
-            seen[case] = number
-        raw = {k: (v.split() if k in definition.multiple else v) for k, v in cells.items()}
-        answers, problems = check(definition, raw, "en", complete=False)
+            if skip_unmatched:
+                reading.unmatched.append(problem)
+                continue
+            errors.append(problem)
+        parsed = {k: (v.split() if k in definition.multiple else v) for k, v in raw.items()}
+        answers, problems = check(definition, parsed, get_language() or "en", complete=False)
         for code_, message in problems.items():
-            errors.append(f"row {number}, column {code_}, {cells.get(code_, '')!r}: {message}")
+            errors.append(
+                _("row %(row)s, column %(column)s, %(value)r: %(message)s")
+                % {"row": number, "column": code_, "value": raw.get(code_, ""), "message": message}
+            )
         if family is not None:
-            parsed.append((family, answers))
+            reading.rows.append(
+                Row(
+                    number,
+                    family,
+                    answers,
+                    next(filter(None, (_moment(meta.get(k, "")) for k in SUBMITTED)), None),
+                    _instance(next(filter(None, (meta.get(k, "") for k in INSTANCE)), "")),
+                    _instance(meta.get("deprecatedid", "")),
+                )
+            )
         if len(errors) >= MAX_ERRORS:
-            errors.append("… and possibly more; correct these first")
+            errors.append(_("… and possibly more; correct these first"))
             break
     if errors:
         raise TransferError(errors)
-    if not parsed:
-        raise TransferError(["the file has no rows"])
-    return version, parsed
+    if not reading.rows and not reading.rejected and not reading.unmatched:
+        raise TransferError([_("the file has no rows")])
+    reading.rows.sort(key=lambda r: (r.submitted_at or timezone.now(), r.number))
+    return reading
 
 
 @transaction.atomic
-def import_responses(actor: Actor, code: str, project, name: str, data: bytes) -> ImportResult:
-    """Submitted sheets for every row; a row already imported with the same answers is skipped."""
-    version, parsed = read_responses(code, project, name, data)
-    prints = {fingerprint(f.pk, code, a): (f, a) for f, a in parsed}
-    existing = set(
+def import_responses(
+    actor: Actor, code: str, project, name: str, data: bytes, *, skip_unmatched: bool = False
+) -> ImportResult:
+    """Submitted sheets for every row, dated when they were submitted. A submission already
+    here (by its instance ID, or a row with the same answers) is left unchanged; an edited one
+    (its deprecatedID names a sheet here) corrects that sheet."""
+    reading = read_responses(code, project, name, data, skip_unmatched=skip_unmatched)
+    version, now = reading.version, timezone.now()
+    ids = {r.instance_id for r in reading.rows if r.instance_id}
+    ids |= {r.edits for r in reading.rows if r.edits}
+    current = {  # the sheets in force, by the submission they came from
+        instance: (pk, mark)
+        for instance, pk, mark in Response.objects.filter(
+            instrument=code, status=ResponseStatus.SUBMITTED, instance_id__in=ids
+        )
+        .exclude(instance_id="")
+        .values_list("instance_id", "pk", "fingerprint")
+    }
+    prints = {fingerprint(r.family.pk, code, r.answers) for r in reading.rows}
+    printed = set(
         Response.objects.filter(fingerprint__in=prints).values_list("fingerprint", flat=True)
     )
-    now = timezone.now()
-    new = [(p, f, a) for p, (f, a) in prints.items() if p not in existing]
+    new, seen, corrections = [], set(), {}
+    for row in reading.rows:
+        mark = fingerprint(row.family.pk, code, row.answers)
+        key = row.instance_id or mark
+        if key in seen or (not row.instance_id and mark in printed):
+            continue
+        seen.add(key)
+        earlier = current.get(row.instance_id) or current.get(row.edits)
+        if earlier and earlier[1] == mark:
+            continue  # the same submission, unchanged
+        if earlier:
+            corrections[key] = earlier[0]  # an edited submission corrects its sheet
+        new.append((row, mark))
     responses = Response.objects.bulk_create(
         Response(
-            family=f,
+            family=row.family,
             version=version,
             instrument=code,
             status=ResponseStatus.SUBMITTED,
             author=actor.user,
-            submitted_at=now,
+            submitted_at=row.submitted_at or now,
             imported=True,
-            fingerprint=p,
+            fingerprint=mark,
+            instance_id=row.instance_id,
+            supersedes_id=corrections.get(row.instance_id or mark),
         )
-        for p, f, a in new
+        for row, mark in new
     )
+    if corrections:
+        Response.objects.filter(pk__in=corrections.values()).update(
+            status=ResponseStatus.SUPERSEDED
+        )
     definition = version.definition
     rows = [
-        (response, row)
-        for response, (_p, _f, answers) in zip(responses, new, strict=True)
-        for row in to_rows(definition, answers)
+        (response, answer)
+        for response, (row, _mark) in zip(responses, new, strict=True)
+        for answer in to_rows(definition, row.answers)
     ]
     insert_answers([(r, row) for r, row in rows if not row["text"]])
     Answer.objects.bulk_create(  # free text goes through the model: it is encrypted
         (Answer(response=r, **row) for r, row in rows if row["text"]), batch_size=1000
     )
     record_many(actor, AuditAction.CREATE, responses)
-    return ImportResult(created=len(responses), unchanged=len(parsed) - len(new))
+    return ImportResult(
+        created=len(responses),
+        unchanged=len(reading.rows) - len(new),
+        corrected=len(corrections),
+        reading=reading,
+    )
+
+
+def summary(result) -> list[str]:
+    """What an import did, for the command line and the upload page."""
+    reading = result.reading
+    lines = [
+        _("Imported %(created)s sheet(s); %(unchanged)s already there, unchanged.")
+        % {"created": result.created, "unchanged": result.unchanged}
+    ]
+    if result.corrected:
+        lines.append(
+            ngettext(
+                "%(n)s of them corrects an earlier sheet (an edited submission).",
+                "%(n)s of them correct earlier sheets (edited submissions).",
+                result.corrected,
+            )
+            % {"n": result.corrected}
+        )
+    if reading.rejected:
+        lines.append(
+            ngettext(
+                "%(n)s rejected or not approved submission skipped.",
+                "%(n)s rejected or not approved submissions skipped.",
+                reading.rejected,
+            )
+            % {"n": reading.rejected}
+        )
+    if reading.skipped_columns:
+        lines.append(
+            _("Columns not imported (notes and export metadata): %(columns)s")
+            % {"columns": ", ".join(reading.skipped_columns)}
+        )
+    if reading.unmatched:
+        lines.append(_("Rows left out:"))
+        lines += [f"  {problem}" for problem in reading.unmatched]
+    return lines
 
 
 def insert_answers(rows) -> None:

@@ -229,3 +229,35 @@ def version_page(request, version_pk):
             "projects": projects,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    """A coordinator imports sheets exported from KoboToolbox or ODK Central (or filled in the
+    template): all or nothing unless they choose to leave unknown cases out."""
+    from parcours.instruments.import_form import ImportForm
+    from parcours.instruments.transfer import TransferError, import_responses, summary
+
+    projects = _coordinated(request)
+    form = ImportForm(request.POST or None, request.FILES or None, projects=projects)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = import_responses(
+                Actor.from_request(request),
+                data["instrument"],
+                data["project"],
+                data["file"].name,
+                read_upload(data["file"]),
+                skip_unmatched=data["skip_unmatched"],
+            )
+        except SpreadsheetError as error:
+            problems = [str(error)]
+        except TransferError as error:
+            problems = error.errors
+        else:
+            for line in summary(result):
+                messages.success(request, line)
+            return redirect("instruments:import")
+    return render(request, "instruments/import.html", {"form": form, "problems": problems})

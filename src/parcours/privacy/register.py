@@ -115,6 +115,7 @@ NOT_PERSONAL = {
     "instruments.Response.instrument": _("a code"),
     "instruments.Response.status": _("a code"),
     "instruments.Response.fingerprint": _("a hash of the answers (re-import check)"),
+    "instruments.Response.instance_id": _("the random ID ODK or KoboToolbox gave the submission"),
     "instruments.Answer.code": _("the question's code"),
     "instruments.Answer.value": _("a coded answer or a number, counted in reports"),
 }
