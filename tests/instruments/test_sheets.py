@@ -218,3 +218,12 @@ def test_scores_are_eleven_buttons_and_nationality_a_country_list(make_family, c
     assert '<select id="id_p03_nationality" name="p03_nationality"' in summary
     assert '<option value="IQ" selected>Irak</option>' in summary
     assert '<option value="stateless">apatride</option>' in summary
+
+
+def test_a_submitted_sheet_names_the_country(make_family, case_manager, login):
+    from parcours.instruments.models import InstrumentVersion
+    from parcours.instruments.rendering import answer_labels
+
+    definition = InstrumentVersion.objects.active("client_summary_sheet").definition
+    rows = answer_labels(definition, {"p03_nationality": "IQ"}, "fr")
+    assert {r["name"]: r["value"] for r in rows}["p03_nationality"] == "Irak"

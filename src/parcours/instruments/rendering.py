@@ -79,9 +79,12 @@ def answer_labels(definition: Definition, answers, language: str) -> list[dict]:
         value = answers.get(q.name)
         if value in (None, "", []):
             continue
+        countries = _countries(q, value, language)
         if q.is_choice:
             codes = value if isinstance(value, list) else [value]
             shown = ", ".join(definition.choice_label(q, c, language) for c in codes)
+        elif countries:
+            shown = next((c["label"] for c in countries if c["checked"]), value)
         else:
             shown = value
         rows.append({"name": q.name, "label": q.label(language), "value": shown})
