@@ -227,3 +227,14 @@ def test_a_submitted_sheet_names_the_country(make_family, case_manager, login):
     definition = InstrumentVersion.objects.active("client_summary_sheet").definition
     rows = answer_labels(definition, {"p03_nationality": "IQ"}, "fr")
     assert {r["name"]: r["value"] for r in rows}["p03_nationality"] == "Irak"
+
+
+def test_case_study_narratives_have_room(make_family, case_manager, login):
+    from parcours.instruments.models import InstrumentVersion
+
+    family = make_family("active")
+    client = login(case_manager)
+    html = client.get(_url(_start(client, family, "case_study"))).content.decode()
+    assert 'rows="8"' in html
+    xform = InstrumentVersion.objects.active("case_study").xform_xml()
+    assert 'appearance="multiline"' in xform

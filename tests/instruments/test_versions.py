@@ -135,3 +135,28 @@ def test_a_coordinator_chooses_the_projects_version_but_changes_no_shared_one(
     assert AuditEvent.objects.filter(
         user=coordinator, object_type="instruments.projectinstrument"
     ).exists()
+
+
+def _duplicate_choice(book):
+    book["choices"].append([c.value for c in book["choices"][2]])
+
+
+def test_odk_s_converter_judges_an_upload_first_and_keeps_its_xform(administrator, login):
+    client = login(administrator)
+    problems = _upload(client, _edited(edit=_duplicate_choice)).context["problems"]
+    assert any("Choice names must be unique" in p for p in problems)
+    assert _upload(client, _edited()).status_code == 302
+    version = InstrumentVersion.objects.get(version="2027.1")
+    assert 'id="client_summary_sheet"' in version.xform and 'version="2027.1"' in version.xform
+
+
+def test_a_coordinator_downloads_a_version_s_xform(coordinator, case_manager, login, db):
+    shipped = InstrumentVersion.objects.active("baseline")
+    assert shipped.xform == ""  # installed before it was kept: made on first use
+    url = reverse("instruments:xform", args=[shipped.pk])
+    response = login(coordinator).get(url)
+    assert response["Content-Type"].startswith("text/xml")
+    assert 'id="baseline"' in response.content.decode()
+    assert "baseline-2026.2.xml" in response["Content-Disposition"]
+    assert InstrumentVersion.objects.get(pk=shipped.pk).xform.startswith("<?xml")
+    assert login(case_manager).get(url).status_code == 404

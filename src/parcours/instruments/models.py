@@ -53,6 +53,9 @@ class InstrumentVersion(models.Model):
     version = models.CharField(_("version"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     xlsx = models.BinaryField()
+    # The XForm pyxform made of ``xlsx`` (for ODK Collect, Enketo, KoboToolbox); filled on
+    # creation, or on first use for versions from before it was kept.
+    xform = models.TextField(blank=True)
     active = models.BooleanField(_("in use"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,6 +84,14 @@ class InstrumentVersion(models.Model):
     @property
     def definition(self) -> xlsform.Definition:
         return _parse(self.pk, bytes(self.xlsx))
+
+    def xform_xml(self) -> str:
+        if not self.xform:
+            from parcours.instruments.xforms import to_xform
+
+            self.xform = to_xform(bytes(self.xlsx))
+            InstrumentVersion.objects.filter(pk=self.pk).update(xform=self.xform)
+        return self.xform
 
 
 class ProjectInstrument(models.Model):

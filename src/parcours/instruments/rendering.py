@@ -54,6 +54,7 @@ def questions(definition: Definition, answers, errors, language: str) -> list[di
                 "hint": hint,
                 **_scale(q, hint),
                 "countries": _countries(q, value, language),
+                "multiline": q.appearance == "multiline",
                 "required": q.required,
                 "hidden": q.name not in relevant,
                 "error": errors.get(q.name, ""),

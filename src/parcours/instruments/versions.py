@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parcours.instruments.models import InstrumentVersion
+from parcours.instruments.xforms import to_xform
 from parcours.instruments.xlsform import Definition, XLSFormError, read
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.models import AuditAction
@@ -58,7 +59,8 @@ def compare(old: Definition, new: Definition, language: str = "en") -> dict:
 def upload(actor: Actor, code: str, data: bytes) -> InstrumentVersion:
     """Store a checked new version, not yet in use."""
     try:
-        definition = read(data)
+        xform = to_xform(data)  # ODK's own converter first: what Collect and Kobo would load
+        definition = read(data)  # then what Parcours' web form can show
     except XLSFormError as error:
         raise VersionError(error.problems) from None
     current = InstrumentVersion.objects.active(code)  # installs the shipped one if need be
@@ -81,6 +83,7 @@ def upload(actor: Actor, code: str, data: bytes) -> InstrumentVersion:
         version=definition.version,
         title=definition.title,
         xlsx=data,
+        xform=xform,
         active=False,
         uploaded_by=actor.user,
     )

@@ -1,11 +1,11 @@
 """Filling, reading and correcting instrument sheets. Gate (404), form, service, render."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parcours.cases.access import is_htmx, visible_family
 from parcours.instruments import services
@@ -261,3 +261,16 @@ def import_page(request):
                 messages.success(request, line)
             return redirect("instruments:import")
     return render(request, "instruments/import.html", {"form": form, "problems": problems})
+
+
+@require_GET
+def xform_download(request, version_pk):
+    """A version's XForm, as pyxform made it, for a team that collects with ODK or Kobo."""
+    from parcours.instruments.models import InstrumentVersion
+
+    _coordinated(request)
+    version = get_object_or_404(InstrumentVersion, pk=version_pk)
+    response = HttpResponse(version.xform_xml(), content_type="text/xml; charset=utf-8")
+    name = f"{version.instrument}-{version.version}.xml"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

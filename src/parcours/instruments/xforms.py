@@ -1,0 +1,30 @@
+"""The XForm of an XLSForm, made by pyxform (ODK's own converter): what ODK Collect, Enketo and
+KoboToolbox load. An upload is refused when pyxform refuses it, with pyxform's message, before
+Parcours' own reader checks what its web form can show."""
+
+import io
+import re
+
+from pyxform.errors import PyXFormError
+from pyxform.xls2xform import convert
+
+from parcours.instruments.xlsform import XLSFormError
+from parcours.spreadsheets import SpreadsheetError, check_workbook
+
+_PYXFORM_LINK = re.compile(r"\s*Learn more: \S+")
+
+
+def to_xform(data: bytes) -> str:
+    """The XForm XML of an XLSForm's bytes, or XLSFormError with pyxform's reasons. A workbook
+    that would unpack beyond the limits is refused before pyxform opens it."""
+    try:
+        check_workbook("XLSForm", data)
+    except SpreadsheetError as error:
+        raise XLSFormError([str(error)]) from None
+    try:
+        result = convert(xlsform=io.BytesIO(data), file_type=".xlsx", warnings=[])
+    except PyXFormError as error:
+        raise XLSFormError([_PYXFORM_LINK.sub("", str(error)).strip()]) from None
+    except Exception as error:  # pyxform reads any workbook; anything else is not an XLSForm
+        raise XLSFormError([f"pyxform cannot read it ({error.__class__.__name__})"]) from None
+    return result.xform
