@@ -89,7 +89,8 @@ def main(rows: int) -> None:
         cursor.executemany(
             "INSERT INTO instruments_response (id, family_id, version_id, instrument, status,"
             " author_id, created_at, updated_at, submitted_at, correction_reason, imported,"
-            " fingerprint) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, '')",
+            " fingerprint, instance_id)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, '', '')",
             [
                 (
                     i,

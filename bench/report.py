@@ -73,6 +73,7 @@ def main(n: int) -> None:
                 "correction_reason",
                 "imported",
                 "fingerprint",
+                "instance_id",
             ],
             [
                 (
@@ -87,6 +88,7 @@ def main(n: int) -> None:
                     now,
                     "",
                     False,
+                    "",
                     "",
                 )
                 for i, f in zip(ids, families, strict=True)
