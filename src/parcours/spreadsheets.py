@@ -235,18 +235,40 @@ class TableWriter:
         return out.getvalue()
 
 
-def write_table(path: Path, header: list[str], rows, extra_sheets=()) -> None:
-    """Write CSV or XLSX by the file's extension."""
+def write_table(path: Path, header: list[str], rows, extra_sheets=()) -> int:
+    """Write CSV or XLSX by the file's extension, row by row as ``rows`` yields them (a long
+    export never sits in memory whole); every cell through ``safe_cell``. Returns the rows
+    written."""
     fmt = "csv" if path.suffix.lower() == ".csv" else "xlsx"
-    path.write_bytes(table_bytes(fmt, header, rows, extra_sheets))
+    with path.open("wb") as out:
+        return stream_table(fmt, header, rows, out, extra_sheets)
 
 
-def table_bytes(fmt: str, header: list[str], rows, extra_sheets=()) -> bytes:
-    """A table as CSV (UTF-8) or XLSX; XLSX keeps numbers as numbers."""
-    writer = TableWriter(fmt)
-    data = writer.sheet("data", [header])
+def stream_table(fmt: str, header: list[str], rows, out, extra_sheets=()) -> int:
+    """Write a table to the binary file ``out`` as the rows come: CSV (UTF-8, the table only),
+    or XLSX through openpyxl's write-only mode, which keeps numbers as numbers, with any
+    ``extra_sheets`` (title, rows) after it."""
+    count = 0
+    if fmt == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+        writer = csv.writer(text)
+        writer.writerow(safe_row(header))
+        for row in rows:
+            writer.writerow(safe_row(row))
+            count += 1
+        text.detach()
+        return count
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("data")
+    sheet.append(safe_row(header))
     for row in rows:
-        data.append(safe_row(row))
-    for title, sheet_rows in extra_sheets:
-        writer.sheet(title, sheet_rows)
-    return writer.to_bytes()
+        sheet.append(safe_row(row))
+        count += 1
+    for title, extra_rows in extra_sheets:
+        extra = book.create_sheet(title)
+        for row in extra_rows:
+            extra.append(safe_row(row))
+    book.save(out)
+    return count

@@ -275,3 +275,43 @@ def test_export_needs_a_csv_or_xlsx_name(project):
         call_command(
             "export_responses", "--instrument", "baseline", "--project", "pt", "-o", "out.pdf"
         )
+
+
+def test_an_export_holds_one_chunk_of_sheets_at_a_time(tmp_path, twelve, monkeypatch):
+    """Streamed: the rows come while the sheets are read a chunk at a time, never all at once
+    (counted in sheets held, not timed)."""
+    from django.db.models.signals import post_init
+
+    from parcours.instruments import transfer
+
+    _import(tmp_path, _csv(_rows(twelve)))
+    monkeypatch.setattr(transfer, "EXPORT_CHUNK", 5)
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance.pk)
+
+    post_init.connect(count, sender=Response)
+    try:
+        _header, rows = transfer.export_rows(
+            "client_summary_sheet", twelve[0].project, pseudonymise=False
+        )
+        first = next(rows)
+        assert first[0] == twelve[0].case_number and len(loaded) == 5  # one chunk, not twelve
+        assert len(list(rows)) == 11 and len(loaded) == 12
+    finally:
+        post_init.disconnect(count, sender=Response)
+    path = tmp_path / "all.xlsx"
+    out = io.StringIO()
+    call_command(
+        "export_responses",
+        "--instrument",
+        "client_summary_sheet",
+        "--project",
+        "pt",
+        "-o",
+        str(path),
+        stdout=out,
+    )
+    assert "Wrote 12 sheet(s)" in out.getvalue()
+    assert load_workbook(path).active.max_row == 13

@@ -290,7 +290,7 @@ def test_an_evaluator_downloads_a_projects_sheets_under_pseudonyms(
 ):
     query = {"project": project.pk, "instrument": "client_summary_sheet", "format": "csv"}
     response = login(evaluator).get(reverse("reports:sheets"), query)
-    text = response.content.decode()
+    text = response.getvalue().decode()  # streamed: written row by row
     assert response["Content-Type"].startswith("text/csv")
     assert text.count("\nP-") == 12 and "cm_trust" in text.splitlines()[0]
     assert BARRIER not in text and "c1_barriers" not in text

@@ -46,7 +46,7 @@ def test_evaluators_no_longer_see_a_family_that_withdrew(
     sheet = Response.objects.get(family=withdrawn)
     assert reader.get(reverse("reports:sheet", args=[sheet.pk])).status_code == 404
     query = {"project": project.pk, "instrument": "client_summary_sheet", "format": "csv"}
-    text = reader.get(reverse("reports:sheets"), query).content.decode()
+    text = reader.get(reverse("reports:sheets"), query).getvalue().decode()
     assert text.count("\nP-") == 11 and withdrawn.pseudonym not in text
 
     # The organisation's own report counts every family and says who evaluators miss.

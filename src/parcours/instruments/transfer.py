@@ -425,9 +425,13 @@ def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
         cursor.executemany(sql, params)
 
 
+EXPORT_CHUNK = 1000  # sheets read at a time: an export holds this many, not all of them
+
+
 def export_rows(code: str, project, *, pseudonymise: bool):
-    """(header, rows) of every submitted sheet of the project; free text left out when
-    pseudonymised, and the case number replaced by a keyed pseudonym."""
+    """(header, rows) of every submitted sheet of the project, the rows an iterator that reads
+    the sheets EXPORT_CHUNK at a time; free text left out when pseudonymised, and the case
+    number replaced by a keyed pseudonym."""
     version = InstrumentVersion.objects.active(code, project)
     definition = version.definition
     questions = [q for q in definition.answerable if not (pseudonymise and q.type == "text")]
@@ -440,16 +444,16 @@ def export_rows(code: str, project, *, pseudonymise: bool):
     responses = (
         responses.select_related("family", "version")
         .prefetch_related("answers")
-        .order_by("family__case_number", "submitted_at")
+        .order_by("family__case_number", "submitted_at", "pk")
     )
-    rows = []
-    for response in responses:
-        answers = from_rows(response.version.definition, response.answers.all())
-        case = response.family.case_number
-        if pseudonymise:
-            case = response.family.pseudonym
-        rows.append([case, *(_export_value(answers.get(q.name)) for q in questions)])
-    return header, rows
+
+    def rows():
+        for response in responses.iterator(chunk_size=EXPORT_CHUNK):
+            answers = from_rows(response.version.definition, response.answers.all())
+            case = response.family.pseudonym if pseudonymise else response.family.case_number
+            yield [case, *(_export_value(answers.get(q.name)) for q in questions)]
+
+    return header, rows()
 
 
 def _export_value(value):

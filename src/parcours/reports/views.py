@@ -1,8 +1,10 @@
 """The cohort report and its downloads, evaluation rounds, and the evaluators' sheet pages."""
 
+import tempfile
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,7 +27,7 @@ from parcours.reports.sheets import (
     release,
     sheet_rows,
 )
-from parcours.spreadsheets import table_bytes
+from parcours.spreadsheets import stream_table
 
 
 def _language() -> str:
@@ -134,9 +136,16 @@ def _sheets_download(request, projects, project_pk, instrument, fmt):
     header, rows = export_rows(instrument, project, pseudonymise=True)
     record(Actor.from_request(request), AuditAction.EXPORT, project)
     content_type, extension = FORMATS[fmt]
-    response = HttpResponse(table_bytes(fmt, header, rows), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{instrument}.{extension}"'
-    return response
+    # Written row by row into a file that spills to disk past 8 MB; FileResponse closes it.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    stream_table(fmt, header, rows, spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"{instrument}.{extension}",
+    )
 
 
 @require_GET

@@ -24,6 +24,6 @@ class Command(BaseCommand):
         project_obj = project_or_error(project)
         path = output_or_error(output)
         header, rows = export_rows(instrument, project_obj, pseudonymise=pseudonymise)
-        write_table(path, header, rows)
+        count = write_table(path, header, rows)
         record(Actor(None), AuditAction.EXPORT, project_obj)  # by an operator at the console
-        self.stdout.write(f"Wrote {len(rows)} sheet(s) to {path}.")
+        self.stdout.write(f"Wrote {count} sheet(s) to {path}.")
