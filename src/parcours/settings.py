@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "parcours.reports",
     "parcours.network",
     "parcours.rights",
+    "parcours.collect",
     "parcours.backups",
     "parcours.pages",
 ]

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("parcours.instruments.urls")),
     path("", include("parcours.reports.urls")),
     path("", include("parcours.rights.urls")),
+    path("", include("parcours.collect.urls")),
 ]

@@ -286,11 +286,18 @@ def read_responses(
 def import_responses(
     actor: Actor, code: str, project, name: str, data: bytes, *, skip_unmatched: bool = False
 ) -> ImportResult:
-    """Submitted sheets for every row, dated when they were submitted. A submission already
-    here (by its instance ID, or a row with the same answers) is left unchanged; an edited one
-    (its deprecatedID names a sheet here) corrects that sheet."""
+    """Submitted sheets for every row of a file, dated when they were submitted."""
     reading = read_responses(code, project, name, data, skip_unmatched=skip_unmatched)
+    return store(actor, reading)
+
+
+@transaction.atomic
+def store(actor: Actor, reading: Reading) -> ImportResult:
+    """Submitted sheets for the rows read from a file or sent by a phone. A submission already
+    here (by its instance ID, or a row with the same answers) is left unchanged; an edited one
+    (its deprecatedID, or its KEY, names a sheet here) corrects that sheet, with the reason."""
     version, now = reading.version, timezone.now()
+    code = version.instrument
     ids = {r.instance_id for r in reading.rows if r.instance_id}
     ids |= {r.edits for r in reading.rows if r.edits}
     current = {  # the sheets in force, by the submission they came from
@@ -318,6 +325,19 @@ def import_responses(
         if earlier:
             corrections[key] = earlier[0]  # an edited submission corrects its sheet
         new.append((row, mark))
+    if corrections:
+        busy = Response.objects.filter(supersedes_id__in=corrections.values())
+        if busy.exists():
+            raise TransferError(
+                [
+                    _(
+                        "An edited submission corrects a sheet that is being corrected in Parcours: "
+                        "submit or delete that correction first (case %(case)s)."
+                    )
+                    % {"case": ", ".join(sorted({r.family.case_number for r in busy}))}
+                ]
+            )
+    reason = _("Edited in the collection app; replaces the submission %(instance)s.")
     responses = Response.objects.bulk_create(
         Response(
             family=row.family,
@@ -330,6 +350,9 @@ def import_responses(
             fingerprint=mark,
             instance_id=row.instance_id,
             supersedes_id=corrections.get(row.instance_id or mark),
+            correction_reason=reason % {"instance": row.edits or row.instance_id}
+            if (row.instance_id or mark) in corrections
+            else "",
         )
         for row, mark in new
     )

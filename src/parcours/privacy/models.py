@@ -31,6 +31,8 @@ class AuditAction(models.TextChoices):
     ROLE_REVOKED = "role_revoked", _("role taken away")
     BACKUP = "backup", _("backup made")
     RESTORE = "restore", _("restored from a backup")
+    DEVICE_ADDED = "device_added", _("phone connected")
+    DEVICE_REVOKED = "device_revoked", _("phone disconnected")
 
 
 class AuditEventQuerySet(models.QuerySet):

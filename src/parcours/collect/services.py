@@ -1,0 +1,170 @@
+"""Phones: tokens made and revoked (audited), and a phone's credentials checked."""
+
+import base64
+import json
+import zlib
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.accounts.models import Role
+from parcours.cases.models import Family
+from parcours.collect.models import DeviceToken, new_token, token_hash
+from parcours.collect.openrosa import SubmissionError, parse
+from parcours.instruments.answers import check
+from parcours.instruments.models import InstrumentCode, InstrumentVersion, Response
+from parcours.instruments.transfer import Reading, Row, TransferError, fingerprint, store
+from parcours.privacy.audit import Actor, record_security
+from parcours.privacy.models import AuditAction
+
+COLLECTING_ROLES = (Role.CASE_MANAGER, Role.COORDINATOR)
+
+
+class DeviceError(ValueError):
+    pass
+
+
+def may_collect(user, project) -> bool:
+    """Case managers and coordinators of the project fill its sheets, from a phone too."""
+    return bool(user.is_active and project.pk in user.project_ids(*COLLECTING_ROLES))
+
+
+@transaction.atomic
+def issue(actor: Actor, user, project, name: str) -> tuple[DeviceToken, str]:
+    """A new token for ``user``'s phone ``name`` in ``project``: the token itself is returned
+    once and kept only hashed."""
+    name = (name or "").strip()
+    if not name:
+        raise DeviceError(_("Give the phone a name, so you can tell it apart later."))
+    if not may_collect(user, project):
+        raise DeviceError(
+            _("%(user)s is neither a case manager nor a coordinator of %(project)s.")
+            % {"user": user.username, "project": project.slug}
+        )
+    if DeviceToken.objects.in_use().filter(user=user, project=project, name=name).exists():
+        raise DeviceError(
+            _("%(user)s already has a phone named “%(name)s” in %(project)s; revoke it first.")
+            % {"user": user.username, "name": name, "project": project.slug}
+        )
+    token = new_token()
+    device = DeviceToken.objects.create(
+        user=user,
+        project=project,
+        name=name,
+        token_hash=token_hash(token),
+        created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
+    )
+    record_security(actor, AuditAction.DEVICE_ADDED, user)
+    return device, token
+
+
+@transaction.atomic
+def revoke(actor: Actor, device: DeviceToken) -> None:
+    """From now on the phone is refused; what it sent stays."""
+    if device.revoked_at is None:
+        device.revoked_at = timezone.now()
+        device.save(update_fields=["revoked_at"])
+        record_security(actor, AuditAction.DEVICE_REVOKED, device.user)
+
+
+def authenticate(username: str, token: str) -> DeviceToken | None:
+    """The phone's token in use for ``username``, if its owner may still collect in its
+    project; None otherwise (unknown, revoked, another user's, a role taken away)."""
+    if not username or not token:
+        return None
+    device = (
+        DeviceToken.objects.in_use()
+        .select_related("user", "project")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if device is None or device.user.username != username:
+        return None
+    if not may_collect(device.user, device.project):
+        return None
+    return device
+
+
+def server_path(project) -> str:
+    """The address Collect is given: it adds /formList and /submission itself."""
+    return reverse("collect:form_list", args=[project.slug]).removesuffix("/formList")
+
+
+def collect_settings(server_url: str, device: DeviceToken, token: str) -> str:
+    """ODK Collect's settings for this phone, as its QR codes carry them (JSON, zlib, base64):
+    the server, the user name and token; forms kept as the server has them, finalised sheets
+    sent as soon as there is a connection and then deleted from the phone."""
+    payload = {
+        "general": {
+            "server_url": server_url,
+            "username": device.user.username,
+            "password": token,
+            "form_update_mode": "match_exactly",
+            "autosend": "wifi_and_cellular",
+            "delete_send": True,
+        },
+        "admin": {"change_server": False},
+        "project": {"name": f"Parcours · {device.project.name}", "icon": "P", "color": "#1f6f5c"},
+    }
+    return base64.b64encode(zlib.compress(json.dumps(payload).encode())).decode()
+
+
+def receive(actor: Actor, device: DeviceToken, data: bytes, language: str) -> bool:
+    """Store a submission from ``device`` as a submitted sheet, through the import's own code
+    (visibility, checking, audit, immutability). True when it is new; False when the same
+    submission is here already (a resend is not an error). Raises SubmissionError."""
+    submission = parse(data)
+    if submission.form_id not in InstrumentCode.values:
+        raise SubmissionError(_("This form is not one of Parcours' instruments."))
+    version = InstrumentVersion.objects.filter(
+        instrument=submission.form_id, version=submission.version
+    ).first()
+    if version is None:
+        raise SubmissionError(
+            _("Version %(version)s of this form is not known here. Get the blank forms again.")
+            % {"version": submission.version or "?"}
+        )
+    family = (
+        Family.objects.visible_to(device.user)
+        .filter(project=device.project, case_number=submission.case)
+        .first()
+        if submission.case
+        else None
+    )
+    if family is None:  # unknown and not yours read alike: never a hint
+        raise SubmissionError(
+            _("The case number %(case)s is not one of your cases in %(project)s.")
+            % {"case": submission.case or "—", "project": device.project.name},
+            status=403,
+        )
+    definition = version.definition
+    known = {q.name for q in definition.answerable}
+    raw = {
+        code: value.split() if code in definition.multiple else value
+        for code, value in submission.answers.items()
+        if code in known
+    }
+    answers, errors = check(definition, raw, language, complete=True)
+    if errors:
+        raise SubmissionError(
+            _("Some answers cannot be stored: %(errors)s")
+            % {"errors": "; ".join(f"{code}: {message}" for code, message in errors.items())}
+        )
+    if submission.instance_id:
+        earlier = Response.objects.filter(
+            instrument=version.instrument, instance_id=submission.instance_id
+        ).first()
+        mark = fingerprint(family.pk, version.instrument, answers)
+        if earlier is not None and earlier.fingerprint != mark:
+            raise SubmissionError(
+                _("A different sheet was sent earlier under the same ID; it was not replaced."),
+                status=409,
+            )
+    row = Row(1, family, answers, None, submission.instance_id, submission.edits)
+    try:
+        result = store(actor, Reading(version, [row]))
+    except TransferError as error:
+        raise SubmissionError(" ".join(error.errors), status=409) from None
+    return result.created > 0

@@ -1,0 +1,171 @@
+"""Parcours as ODK Collect's server: forms listed and fetched, the caseload as a media file,
+sheets sent, resent and edited, all over real HTTP; and every refusal a phone can meet."""
+
+import csv
+import hashlib
+import io
+import uuid
+
+import pytest
+
+from parcours.collect import services
+from parcours.collect.models import DeviceToken
+from parcours.instruments.models import Response, ResponseStatus
+from parcours.privacy.audit import Actor
+from parcours.privacy.models import AuditAction, AuditEvent
+from tests.collect.conftest import Collect, filled, sheet_xml
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("openrosa")]
+FORMS = "{http://openrosa.org/xforms/xformsList}"
+MANIFEST = "{http://openrosa.org/xforms/xformsManifest}"
+
+
+def test_collect_fetches_the_forms_and_the_caseload(phone, make_family, colleague):
+    mine = make_family("active")
+    theirs = make_family("active", by=colleague)
+
+    listing = phone.request("/formList")
+    assert phone.challenged, "the first request, without credentials, must be challenged"
+    assert listing.status == 200
+    assert listing.headers["X-OpenRosa-Version"] == "1.0"
+    forms = {f.findtext(f"{FORMS}formID"): f for f in listing.xml().iter(f"{FORMS}xform")}
+    assert set(forms) == {"baseline", "client_summary_sheet", "case_study"}
+
+    baseline = forms["baseline"]
+    xform = phone.request(baseline.findtext(f"{FORMS}downloadUrl"))
+    assert xform.status == 200
+    digest = "md5:" + hashlib.md5(xform.body, usedforsecurity=False).hexdigest()
+    assert baseline.findtext(f"{FORMS}hash") == digest
+    assert b'src="jr://file-csv/caseload.csv"' in xform.body
+    assert f'version="{baseline.findtext(f"{FORMS}version")}"'.encode() in xform.body
+
+    manifest = phone.request(baseline.findtext(f"{FORMS}manifestUrl")).xml()
+    media = manifest.find(f"{MANIFEST}mediaFile")
+    assert media.findtext(f"{MANIFEST}filename") == "caseload.csv"
+    caseload = phone.request(media.findtext(f"{MANIFEST}downloadUrl"))
+    assert media.findtext(f"{MANIFEST}hash") == (
+        "md5:" + hashlib.md5(caseload.body, usedforsecurity=False).hexdigest()
+    )
+    rows = list(csv.DictReader(io.StringIO(caseload.body.decode())))
+    assert rows == [{"name": mine.case_number, "label": mine.case_number}]
+    assert theirs.case_number not in caseload.body.decode()
+    assert b"Haddad" not in caseload.body and b"Amina" not in caseload.body
+    listed = AuditEvent.objects.filter(action=AuditAction.LIST, page="collect:caseload")
+    assert list(listed.values_list("family_id", flat=True)) == [mine.pk]
+
+
+def test_a_sheet_sent_lands_on_the_family_page_once_and_an_edit_corrects_it(
+    phone, make_family, case_manager, login
+):
+    family = make_family("active")
+    instance = str(uuid.uuid4())
+    answers = filled("baseline")
+
+    sent = phone.submit(sheet_xml("baseline", family.case_number, answers, instance))
+    assert sent.status == 201, sent.body
+    assert sent.message() == "Sheet received."
+    sheet = Response.objects.get(family=family)
+    assert sheet.status == ResponseStatus.SUBMITTED and sheet.instance_id == instance
+    assert sheet.author == case_manager
+    page = login(case_manager).get(f"/cases/{family.pk}/")
+    assert f"/cases/{family.pk}/sheets/{sheet.pk}/" in page.content.decode()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, object_id=str(sheet.pk), user=case_manager
+    ).exists()
+
+    again = phone.submit(sheet_xml("baseline", family.case_number, answers, instance))
+    assert again.status == 201 and again.message() == "This sheet was received already."
+    assert Response.objects.filter(family=family).count() == 1
+
+    edited = dict(answers, b01_dropout_risk="8")
+    new_instance = str(uuid.uuid4())
+    reply = phone.submit(
+        sheet_xml("baseline", family.case_number, edited, new_instance, deprecated=instance)
+    )
+    assert reply.status == 201, reply.body
+    sheet.refresh_from_db()
+    correction = Response.objects.get(instance_id=new_instance)
+    assert sheet.status == ResponseStatus.SUPERSEDED
+    assert correction.supersedes == sheet and correction.status == ResponseStatus.SUBMITTED
+    assert instance in correction.correction_reason
+    assert correction.answers.get(code="b01_dropout_risk").value == "8"
+
+
+def test_a_case_the_person_may_not_see_is_refused_without_a_hint(phone, make_family, colleague):
+    theirs = make_family("active", by=colleague)
+    for case in (theirs.case_number, "PT-1999-999"):
+        reply = phone.submit(sheet_xml("baseline", case, filled("baseline"), str(uuid.uuid4())))
+        assert reply.status == 403
+        assert (
+            reply.message() == f"The case number {case} is not one of your cases in Plan Together."
+        )
+    assert not Response.objects.exists()
+
+
+def test_bad_answers_are_named_and_nothing_is_stored(phone, make_family):
+    family = make_family("active")
+    reply = phone.submit(
+        sheet_xml(
+            "baseline",
+            family.case_number,
+            filled("baseline", b01_dropout_risk="11"),
+            str(uuid.uuid4()),
+        )
+    )
+    assert reply.status == 400
+    assert "b01_dropout_risk: A score from 0 to 10." in reply.message()
+    assert not Response.objects.exists()
+
+
+def test_another_sheet_under_a_used_id_is_a_conflict(phone, make_family):
+    family = make_family("active")
+    instance = str(uuid.uuid4())
+    assert phone.submit(sheet_xml("baseline", family.case_number, filled("baseline"), instance))
+    other = filled("baseline", b01_dropout_risk="2")
+    reply = phone.submit(sheet_xml("baseline", family.case_number, other, instance))
+    assert reply.status == 409
+    assert Response.objects.count() == 1
+
+
+def test_unreadable_or_hostile_xml_is_refused(phone, make_family):
+    make_family("active")
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><data id="baseline">&b;</data>'
+    )
+    for body, expected in ((bomb, "not readable XML"), (b"<data", "not readable XML")):
+        reply = phone.submit(body)
+        assert reply.status == 400 and expected in reply.message()
+    unknown = sheet_xml("baseline", "PT-2026-001", {}, str(uuid.uuid4())).replace(
+        b'version="', b'version="1999.'
+    )
+    reply = phone.submit(unknown)
+    assert reply.status == 400 and "Get the blank forms again" in reply.message()
+    assert not Response.objects.exists()
+
+
+def test_a_revoked_token_a_wrong_one_and_another_projects_are_refused(
+    phone, case_manager, live_server, project, outsider, other_project
+):
+    assert phone.request("/formList").status == 200
+    device = DeviceToken.objects.get(user=case_manager)
+    services.revoke(Actor(case_manager), device)
+    assert phone.request("/formList").status == 401
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
+
+    wrong = Collect(phone.base, case_manager.username, "not-the-token")
+    assert wrong.request("/formList").status == 401
+
+    _device, token = services.issue(Actor(outsider), outsider, other_project, "Olga's")
+    elsewhere = Collect(phone.base, outsider.username, token)  # Plan Together's address
+    assert elsewhere.request("/formList").status == 404
+    borrowed = Collect(phone.base, case_manager.username, token)  # Olga's token, Sara's name
+    assert borrowed.request("/formList").status == 401
+
+
+def test_a_role_taken_away_ends_the_phones_access(phone, case_manager, project, administrator):
+    from parcours.accounts.services import revoke_role
+
+    assert phone.request("/formList").status == 200
+    revoke_role(Actor(administrator), case_manager.memberships.get(project=project))
+    assert phone.request("/formList").status == 401
