@@ -331,8 +331,8 @@ def store(actor: Actor, reading: Reading) -> ImportResult:
             raise TransferError(
                 [
                     _(
-                        "An edited submission corrects a sheet that is being corrected in Parcours: "
-                        "submit or delete that correction first (case %(case)s)."
+                        "An edited submission corrects a sheet that is being corrected in "
+                        "Parcours: submit or delete that correction first (case %(case)s)."
                     )
                     % {"case": ", ".join(sorted({r.family.case_number for r in busy}))}
                 ]
