@@ -169,3 +169,20 @@ def test_a_role_taken_away_ends_the_phones_access(phone, case_manager, project, 
     assert phone.request("/formList").status == 200
     revoke_role(Actor(administrator), case_manager.memberships.get(project=project))
     assert phone.request("/formList").status == 401
+
+
+def test_an_edit_of_a_sheet_being_corrected_on_the_web_waits(phone, make_family, case_manager):
+    from parcours.instruments.services import correct
+
+    family = make_family("active")
+    instance = str(uuid.uuid4())
+    answers = filled("baseline")
+    assert phone.submit(sheet_xml("baseline", family.case_number, answers, instance)).status == 201
+    correct(Actor(case_manager), Response.objects.get(), "typo in a score")
+    edit = sheet_xml(
+        "baseline", family.case_number, answers | {"b01_dropout_risk": "9"}, "x2", instance
+    )
+    reply = phone.submit(edit)
+    assert reply.status == 409
+    assert "being corrected in Parcours" in reply.message()
+    assert Response.objects.count() == 2  # the sheet and the web's draft correction

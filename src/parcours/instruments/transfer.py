@@ -332,7 +332,7 @@ def store(actor: Actor, reading: Reading) -> ImportResult:
                 [
                     _(
                         "An edited submission corrects a sheet that is being corrected in "
-                        "Parcours: submit or delete that correction first (case %(case)s)."
+                        "Parcours: submit that correction first (case %(case)s)."
                     )
                     % {"case": ", ".join(sorted({r.family.case_number for r in busy}))}
                 ]
