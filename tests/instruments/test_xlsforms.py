@@ -153,11 +153,11 @@ def test_every_label_exists_in_dutch_french_and_english(code):
             assert set(labels) >= {"nl", "fr", "en"}, choice
 
 
-def _book(survey_rows, choices=(), settings=("x", "1")):
+def _book(survey_rows, choices=(("yn", "yes", "Yes"),), settings=("x", "1")):
     book = Workbook()
     sheet = book.active
     sheet.title = "survey"
-    sheet.append(["type", "name", "label::English (en)", "relevant", "constraint"])
+    sheet.append(["type", "name", "label::English (en)", "relevant", "constraint", "default"])
     for row in survey_rows:
         sheet.append(list(row))
     chosen = book.create_sheet("choices")
@@ -175,15 +175,28 @@ def _book(survey_rows, choices=(), settings=("x", "1")):
 @pytest.mark.parametrize(
     ("rows", "problem"),
     [
+        # pyxform's own judgement, as ODK Collect and KoboToolbox would refuse the form
+        ([("text", "a", "A"), ("text", "a", "A again")], "[row : 3]"),
+        ([("text", "t", "T", "${missing} = 'x'")], "Could not find the name 'missing'"),
+        ([("begin_group", "g", "G"), ("text", "t", "T")], "Unmatched 'begin_group'"),
+        ([("select_one colours", "c", "C")], "colours"),
+        # then what Parcours' web form renders
         ([("geopoint", "where", "Where?")], "survey row 2: the type 'geopoint' is not supported"),
         (
-            [("text", "a", "A"), ("text", "a", "A again")],
-            "survey row 3: the name 'a' is used twice",
+            [("select_one_from_file places.csv", "p", "P")],
+            "survey row 2: the type 'select_one_from_file places.csv' is not supported",
         ),
-        ([("select_one colours", "c", "C")], "survey row 2: no choice list 'colours'"),
         ([("integer", "n", "N", "", "now() > 1")], "survey row 2, constraint"),
-        ([("text", "t", "T", "${missing} = 'x'")], "unknown question 'missing'"),
-        ([("begin_group", "g", "G"), ("text", "t", "T")], "group 'g' is never closed"),
+        (
+            [
+                ("begin_group", "g", "G"),
+                ("text", "a", "A"),
+                ("end_group", "", ""),
+                ("text", "a", "A elsewhere"),
+            ],
+            "survey row 5: the name 'a' is used twice",
+        ),
+        ([("text", "t", "T", "", "", "yes")], "survey row 2: 'default' is not supported"),
     ],
 )
 def test_an_unsupported_xlsform_is_refused_naming_its_row(rows, problem):

@@ -229,12 +229,12 @@ def devices(request):
 
 
 @require_POST
-def revoke(request, pk):
+def revoke(request, device_pk):
     """A lost or replaced phone: by its owner, or by a coordinator of its project."""
     device = get_object_or_404(
         DeviceToken.objects.filter(pk__in=request.user.device_tokens.values("pk"))
         | _team_devices(request.user),
-        pk=pk,
+        pk=device_pk,
     )
     services.revoke(Actor.from_request(request), device)
     messages.success(

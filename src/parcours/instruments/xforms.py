@@ -3,15 +3,12 @@ KoboToolbox load. An upload is refused when pyxform refuses it, with pyxform's m
 Parcours' own reader checks what its web form can show."""
 
 import io
-import re
 
 from pyxform.errors import PyXFormError
 from pyxform.xls2xform import convert
 
-from parcours.instruments.xlsform import XLSFormError
+from parcours.instruments.xlsform import XLSFormError, pyxform_message
 from parcours.spreadsheets import SpreadsheetError, check_workbook
-
-_PYXFORM_LINK = re.compile(r"\s*Learn more: \S+")
 
 
 def to_xform(data: bytes) -> str:
@@ -24,7 +21,7 @@ def to_xform(data: bytes) -> str:
     try:
         result = convert(xlsform=io.BytesIO(data), file_type=".xlsx", warnings=[])
     except PyXFormError as error:
-        raise XLSFormError([_PYXFORM_LINK.sub("", str(error)).strip()]) from None
+        raise XLSFormError([pyxform_message(error)]) from None
     except Exception as error:  # pyxform reads any workbook; anything else is not an XLSForm
         raise XLSFormError([f"pyxform cannot read it ({error.__class__.__name__})"]) from None
     return result.xform

@@ -1,10 +1,13 @@
-"""Reading an XLSForm (survey, choices and settings sheets) into what Parcours renders.
+"""An XLSForm as Parcours renders it: pyxform (ODK's own converter) reads the workbook, and a
+check on top keeps to what the web form shows.
 
-Supported: the types ``integer``, ``decimal``, ``text``, ``date``, ``note``,
-``select_one LIST``, ``select_multiple LIST``, ``begin_group``/``end_group``; the columns
-``name``, ``label::LANG (xx)``, ``hint::…``, ``required``, ``relevant``, ``constraint``,
-``constraint_message::…``; expressions as in ``expressions.py``. Anything else is refused with
-its sheet and row, so an instrument never half-works.
+pyxform judges the form as ODK Collect and KoboToolbox would (its messages name the row); then
+the web form's limits: the types ``integer``, ``decimal``, ``text``, ``date``, ``note``,
+``select_one LIST``, ``select_multiple LIST`` in groups; ``required``, ``relevant``,
+``constraint`` with their messages, ``hint`` and ``appearance``; expressions as in
+``expressions.py``; names unique across the form (answers are stored under them). Anything else
+is refused with its sheet and row, so an instrument never half-works. Metadata (start, end,
+deviceid…) is left to the phones.
 """
 
 import functools
@@ -12,7 +15,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
+from pyxform.errors import PyXFormError
+from pyxform.xls2json import workbook_to_json
+from pyxform.xls2json_backends import get_xlsform
 
 from parcours.instruments.expressions import Expression, ExpressionError
 from parcours.spreadsheets import SpreadsheetError, check_workbook
@@ -20,22 +25,31 @@ from parcours.spreadsheets import SpreadsheetError, check_workbook
 # The case number: part of each XLSForm so that ODK and KoboToolbox exports carry it, filled
 # in by Parcours itself and never stored as an answer.
 CASE_FIELD = "case"
-QUESTION_TYPES = {"integer", "decimal", "text", "date", "note"}
-SELECTS = {"select_one", "select_multiple"}
+# pyxform's names of the select types, and ours (the XLSForm's).
+PYXFORM_SELECTS = {"select one": "select_one", "select all that apply": "select_multiple"}
+SELECTS = set(PYXFORM_SELECTS.values())
+QUESTION_TYPES = {"integer", "decimal", "text", "date", "note", *SELECTS}
 NUMERIC = {"integer", "decimal"}
-KNOWN_COLUMNS = {
-    "type",
-    "name",
-    "label",
-    "hint",
-    "required",
-    "relevant",
-    "constraint",
-    "constraint_message",
-    "appearance",
+# Filled in by a phone, not asked: ignored by the web form.
+METADATA_TYPES = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "email",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "audit",
+    "start-geopoint",
 }
+QUESTION_KEYS = {"type", "name", "label", "hint", "bind", "control", "parameters"}
+SELECT_KEYS = {"itemset", "list_name", "choices"}
+BIND_KEYS = {"required", "relevant", "constraint", "jr:constraintMsg", "jr:requiredMsg"}
 LANGUAGE = re.compile(r"\((\w{2,3})\)\s*$")
 NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+_PYXFORM_LINK = re.compile(r"\s*Learn more: \S+")
 
 
 class XLSFormError(ValueError):
@@ -117,40 +131,30 @@ class Definition:
         return code
 
 
-def _columns(header) -> dict[str, tuple[str, str]]:
-    """Column index → (base column, language code or '')."""
-    columns = {}
-    for index, cell in enumerate(header):
-        text = str(cell or "").strip()
-        if not text:
-            continue
-        base, _sep, lang = text.partition("::")
-        match = LANGUAGE.search(lang)
-        columns[index] = (base.strip().lower(), match.group(1) if match else lang.strip()[:2])
-    return columns
+def pyxform_message(error: Exception) -> str:
+    """pyxform's message, without its web link ("[row : 3] On the 'survey' sheet, …")."""
+    return _PYXFORM_LINK.sub("", str(error)).strip()
 
 
-def _rows(sheet):
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        return {}, []
-    return _columns(header), [(number, row) for number, row in enumerate(rows, start=2)]
+def _texts(value) -> dict[str, str]:
+    """pyxform's label, hint or message: one text, or one per language column
+    ("Nederlands (nl)" → "nl"; a column without a language is English)."""
+    if not value:
+        return {}
+    if isinstance(value, str):
+        return {"en": value.strip()}
+    texts = {}
+    for column, text in value.items():
+        match = LANGUAGE.search(column)
+        code = match.group(1) if match else ("en" if column == "default" else column[:2])
+        if text:
+            texts[code] = str(text).strip()
+    return texts
 
 
-def _texts(columns, row, base) -> dict[str, str]:
-    return {
-        lang or "en": str(row[i]).strip()
-        for i, (b, lang) in columns.items()
-        if b == base and i < len(row) and row[i] not in (None, "")
-    }
-
-
-def _value(columns, row, base) -> str:
-    for i, (b, _lang) in columns.items():
-        if b == base and i < len(row) and row[i] not in (None, ""):
-            return str(row[i]).strip()
-    return ""
+def _from_file(element: dict) -> bool:
+    """select_one_from_file and the like: choices the web form does not have."""
+    return element.get("itemset", element.get("list_name")) != element.get("list_name")
 
 
 def read(data: bytes) -> Definition:
@@ -160,97 +164,113 @@ def read(data: bytes) -> Definition:
     except SpreadsheetError as error:
         raise XLSFormError([str(error)]) from None
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:
-        raise XLSFormError([f"not a readable XLSX file ({error.__class__.__name__})"]) from None
-    missing = [s for s in ("survey", "settings") if s not in book.sheetnames]
-    if missing:
-        raise XLSFormError([f"missing sheet: {name}" for name in missing])
-    problems: list[str] = []
-    choices: dict[str, list] = {}
-    if "choices" in book.sheetnames:
-        columns, rows = _rows(book["choices"])
-        for number, row in rows:
-            list_name, code = _value(columns, row, "list_name"), _value(columns, row, "name")
-            if not list_name and not code:
-                continue
-            if not NAME.match(code or "-"):
-                problems.append(f"choices row {number}: the name {code!r} is not a valid code")
-                continue
-            if any(c == code for c, _l in choices.get(list_name, [])):
-                problems.append(f"choices row {number}: {code!r} twice in list {list_name!r}")
-            choices.setdefault(list_name, []).append((code, _texts(columns, row, "label")))
-    settings_columns, settings_rows = _rows(book["settings"])
-    first = settings_rows[0][1] if settings_rows else ()
-    form_id = _value(settings_columns, first, "form_id")
-    version = _value(settings_columns, first, "version")
-    title = _value(settings_columns, first, "form_title") or form_id
-    if not form_id or not version:
-        problems.append("settings: form_id and version are required")
+        workbook = get_xlsform(io.BytesIO(data), file_type=".xlsx")
+        survey = workbook_to_json(workbook, form_name="data", warnings=[])
+    except PyXFormError as error:
+        raise XLSFormError([pyxform_message(error)]) from None
+    except Exception as error:  # pyxform reads any workbook; anything else is not an XLSForm
+        raise XLSFormError([f"pyxform cannot read it ({error.__class__.__name__})"]) from None
+    return _Reader(workbook).definition(survey)
 
-    questions, groups, stack, names = [], {}, [], set()
-    columns, rows = _rows(book["survey"])
-    for base, _lang in columns.values():
-        if base not in KNOWN_COLUMNS:
-            problems.append(f"survey: the column {base!r} is not supported")
-    for number, row in rows:
-        kind, name = _value(columns, row, "type"), _value(columns, row, "name")
-        if not kind:
-            continue
-        words = kind.split()
-        if words[0] == "begin_group" or kind == "begin group":
-            stack.append(name)
-            groups[name] = _texts(columns, row, "label")
-            continue
-        if words[0] == "end_group" or kind == "end group":
-            if not stack:
-                problems.append(f"survey row {number}: end_group without begin_group")
+
+class _Reader:
+    """Walks pyxform's survey, checking what the web form can render."""
+
+    def __init__(self, workbook):
+        self.rows: dict[str, int] = {}  # first row of each name (pyxform keeps blank rows)
+        self.problems: list[str] = []
+        seen: set[str] = set()
+        for number, row in enumerate(workbook.survey, start=2):
+            name = str(row.get("name") or "")
+            if not name or str(row.get("type", "")).startswith("end"):
+                continue
+            if name in seen:  # pyxform allows it in other groups; answers are keyed by name
+                self.problems.append(f"survey row {number}: the name {name!r} is used twice")
+            seen.add(name)
+            self.rows.setdefault(name, number)
+        self.types = {
+            str(row.get("name")): str(row.get("type", "")).strip() for row in workbook.survey
+        }
+        settings = workbook.settings[0] if workbook.settings else {}
+        if not settings.get("form_id") or not settings.get("version"):
+            self.problems.append("settings: form_id and version are required")
+        self.choice_rows = {
+            (str(row.get("list_name")), str(row.get("name"))): number
+            for number, row in enumerate(workbook.choices or [], start=2)
+        }
+        self.questions: list[Question] = []
+        self.groups: dict[str, dict[str, str]] = {}
+
+    def definition(self, survey: dict) -> Definition:
+        choices = {
+            list_name: [(str(c["name"]), _texts(c.get("label"))) for c in items]
+            for list_name, items in (survey.get("choices") or {}).items()
+        }
+        for (list_name, code), number in self.choice_rows.items():
+            if list_name in choices and not NAME.match(code or "-"):
+                self.problems.append(f"choices row {number}: the name {code!r} is not a valid code")
+        self._walk(survey.get("children", []), "")
+        if self.problems:
+            raise XLSFormError(self.problems)
+        return Definition(
+            str(survey.get("id_string", "")),
+            str(survey.get("version", "")),
+            str(survey.get("title") or survey.get("id_string", "")),
+            self.questions,
+            choices,
+            self.groups,
+        )
+
+    def _walk(self, children: list[dict], group: str) -> None:
+        for element in children:
+            kind, name = element.get("type", ""), element.get("name", "")
+            row = self.rows.get(name, 0)
+            if kind == "group":
+                if (element.get("control") or {}).get("bodyless"):
+                    continue  # meta/instanceID, which pyxform adds for phones
+                self.groups[name] = _texts(element.get("label"))
+                self._walk(element.get("children", []), name)
+            elif kind in METADATA_TYPES:
+                continue
+            elif PYXFORM_SELECTS.get(kind, kind) not in QUESTION_TYPES or _from_file(element):
+                self.problems.append(
+                    f"survey row {row}: the type {self.types.get(name, kind)!r} is not supported"
+                )
             else:
-                stack.pop()
-            continue
-        if words[0] not in QUESTION_TYPES | SELECTS:
-            problems.append(f"survey row {number}: the type {kind!r} is not supported")
-            continue
-        if not NAME.match(name or "-"):
-            problems.append(f"survey row {number}: the name {name!r} is not a valid code")
-            continue
-        if name in names:
-            problems.append(f"survey row {number}: the name {name!r} is used twice")
-        names.add(name)
+                self._question(element, PYXFORM_SELECTS.get(kind, kind), group, row)
+
+    def _question(self, element: dict, kind: str, group: str, row: int) -> None:
+        name = element["name"]
+        allowed = QUESTION_KEYS | (SELECT_KEYS if kind in SELECTS else set())
+        unsupported = sorted(set(element) - allowed)
+        unsupported += sorted(set(element.get("bind") or {}) - BIND_KEYS)
+        if element.get("parameters"):
+            unsupported.append("parameters")
+        for key in unsupported:
+            self.problems.append(f"survey row {row}: {key!r} is not supported by the web form")
+        if not NAME.match(name):
+            self.problems.append(f"survey row {row}: the name {name!r} is not a valid code")
+        bind = element.get("bind") or {}
         question = Question(
             name=name,
-            type=words[0],
-            labels=_texts(columns, row, "label"),
-            hints=_texts(columns, row, "hint"),
-            required=_value(columns, row, "required").lower() in ("yes", "true", "1"),
-            constraint_messages=_texts(columns, row, "constraint_message"),
-            group=stack[-1] if stack else "",
-            row=number,
-            appearance=_value(columns, row, "appearance"),
+            type=kind,
+            labels=_texts(element.get("label")),
+            hints=_texts(element.get("hint")),
+            list_name=str(element.get("list_name", "")),
+            required=str(bind.get("required", "")).lower() in ("true()", "yes", "true", "1"),
+            constraint_messages=_texts(bind.get("jr:constraintMsg")),
+            group=group,
+            row=row,
+            appearance=str((element.get("control") or {}).get("appearance", "")),
         )
-        if question.is_choice:
-            question.list_name = words[1] if len(words) > 1 else ""
-            if question.list_name not in choices:
-                problems.append(f"survey row {number}: no choice list {question.list_name!r}")
         for column in ("relevant", "constraint"):
-            text = _value(columns, row, column)
+            text = bind.get(column)
             if text:
                 try:
-                    setattr(question, column, Expression(text))
+                    setattr(question, column, Expression(str(text)))
                 except ExpressionError as error:
-                    problems.append(f"survey row {number}, {column}: {error}")
-        questions.append(question)
-    if stack:
-        problems.append(f"survey: group {stack[-1]!r} is never closed")
-    known = {q.name for q in questions}
-    for question in questions:
-        for column in ("relevant", "constraint"):
-            expression = getattr(question, column)
-            for ref in sorted(expression.refs - known if expression else ()):
-                problems.append(f"survey row {question.row}, {column}: unknown question {ref!r}")
-    if problems:
-        raise XLSFormError(problems)
-    return Definition(form_id, version, title, questions, choices, groups)
+                    self.problems.append(f"survey row {row}, {column}: {error}")
+        self.questions.append(question)
 
 
 def _as_number(value):
