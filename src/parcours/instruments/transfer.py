@@ -64,6 +64,8 @@ SUBMITTED = ("submissiondate", "_submission_time", "submitted_at", "end")
 # KoboToolbox's _uuid is the current instanceID, with the edited one in deprecatedID.
 INSTANCE = ("key", "instanceid", "_uuid")
 REJECTED = {"rejected", "validation_status_not_approved", "not approved"}
+# Metadata read (not listed as left out).
+READ_METADATA = {*SUBMITTED, *INSTANCE, "deprecatedid", "reviewstate", "_validation_status"}
 TRUE = {"1", "true", "yes"}
 
 
@@ -216,7 +218,11 @@ def read_responses(
     reading = Reading(
         version,
         [],
-        [h for h, c in zip(header, columns, strict=True) if c.kind in ("meta", "skip") and h],
+        [
+            h
+            for h, c in zip(header, columns, strict=True)
+            if h and (c.kind == "skip" or (c.kind == "meta" and c.code not in READ_METADATA))
+        ],
     )
     for number, row in enumerate(rows, start=2):
         cells = {"meta": {}, "question": {}, "choice": {}}
@@ -458,7 +464,8 @@ def export_rows(code: str, project, *, pseudonymise: bool):
     version = InstrumentVersion.objects.active(code, project)
     definition = version.definition
     questions = [q for q in definition.answerable if not (pseudonymise and q.type == "text")]
-    header = [CASE_FIELD, *(q.name for q in questions)]
+    # When each sheet was submitted: an import of the export dates the sheets the same way.
+    header = [CASE_FIELD, *(q.name for q in questions), "submitted_at"]
     responses = Response.objects.filter(
         family__project=project, instrument=code, status=ResponseStatus.SUBMITTED
     )
@@ -474,7 +481,8 @@ def export_rows(code: str, project, *, pseudonymise: bool):
         for response in responses.iterator(chunk_size=EXPORT_CHUNK):
             answers = from_rows(response.version.definition, response.answers.all())
             case = response.family.pseudonym if pseudonymise else response.family.case_number
-            yield [case, *(_export_value(answers.get(q.name)) for q in questions)]
+            submitted = response.submitted_at.isoformat() if response.submitted_at else ""
+            yield [case, *(_export_value(answers.get(q.name)) for q in questions), submitted]
 
     return header, rows()
 
