@@ -1,0 +1,89 @@
+"""The floors of bench/scale.py: the same rows as each page, read by raw SQL behind the same
+sign-in and middleware, through a trivial template. A page's cost above its floor is what
+Parcours adds (the ORM, the visibility gate, decryption, the real template, the audit rows).
+
+Served only by the benchmark: ``bench_settings`` puts these URLs before Parcours' own.
+"""
+
+from django.db import connection
+from django.http import HttpResponse
+from django.template import Context, Template
+from django.urls import include, path
+
+from parcours.cases.services import name_digests
+
+PAGE = 50
+ROWS = Template(
+    "<!doctype html><table>{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>"
+    "{% endfor %}</tr>{% endfor %}</table>"
+)
+
+
+def _render(sql: str, params: list) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return HttpResponse(ROWS.render(Context({"rows": rows})))
+
+
+def _families(where: str, params: list, page: int) -> tuple[str, list]:
+    return (
+        "SELECT f.id, f.case_number, f.status, f.referred_on,"
+        " (SELECT p.family_name FROM cases_person p WHERE p.family_id = f.id LIMIT 1)"
+        f" FROM cases_family f WHERE {where}"
+        " ORDER BY f.referred_on DESC, f.created_at DESC LIMIT %s OFFSET %s",
+        [*params, PAGE, PAGE * (page - 1)],
+    )
+
+
+def case_list(request, project_id):
+    page = int(request.GET.get("page", 1))
+    return _render(*_families("f.project_id = %s", [project_id], page))
+
+
+def case_list_filtered(request, project_id, user_id):
+    where = (
+        "f.project_id = %s AND f.status = 'active' AND f.id IN"
+        " (SELECT family_id FROM cases_family_case_managers WHERE user_id = %s)"
+    )
+    return _render(*_families(where, [project_id, user_id], 1))
+
+
+def search(request, project_id):
+    digests = name_digests(request.GET.get("q", ""))
+    marks = ", ".join(["%s"] * len(digests))
+    where = (
+        "f.project_id = %s AND f.id IN (SELECT t.family_id FROM cases_nametoken t"
+        f" WHERE t.digest IN ({marks}) GROUP BY t.person_id, t.family_id"
+        " HAVING COUNT(DISTINCT t.digest) = %s)"
+    )
+    return _render(*_families(where, [project_id, *digests, len(digests)], 1))
+
+
+def family(request, family_id):
+    """What the family page shows: the file, its members, contacts counted by kind and the
+    latest five, open actions, procedures, sheets."""
+    queries = [
+        "SELECT case_number, status, referred_on FROM cases_family WHERE id = %s",
+        "SELECT * FROM cases_person WHERE family_id = %s",
+        "SELECT kind, COUNT(*) FROM casework_contact WHERE family_id = %s GROUP BY kind",
+        'SELECT * FROM casework_contact WHERE family_id = %s ORDER BY "on" DESC LIMIT 5',
+        "SELECT * FROM casework_action WHERE family_id = %s AND status = 'open'",
+        "SELECT * FROM legal_procedure WHERE family_id = %s",
+        "SELECT * FROM instruments_response WHERE family_id = %s",
+    ]
+    rows = []
+    with connection.cursor() as cursor:
+        for sql in queries:
+            cursor.execute(sql, [family_id])
+            rows += cursor.fetchall()
+    return HttpResponse(ROWS.render(Context({"rows": rows})))
+
+
+urlpatterns = [
+    path("floor/<int:project_id>/cases/", case_list),
+    path("floor/<int:project_id>/cases/<int:user_id>/", case_list_filtered),
+    path("floor/<int:project_id>/search/", search),
+    path("floor/family/<str:family_id>/", family),
+    path("", include("parcours.urls")),
+]

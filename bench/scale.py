@@ -1,0 +1,406 @@
+"""Benchmark at scale: every hot path on realistic data, each beside a floor measured in the
+same run, printed as a table and written as JSON.
+
+A scratch database (SQLite in a temporary folder; with DATABASE_URL, a new database on that
+PostgreSQL server, dropped at the end) is filled by ``parcours generate``, then:
+
+- case list: page 1, filtered (active + one case manager), a two-word name search, a deep page;
+  family page of the family with 1 000 contacts: p95 of in-process requests (the full
+  middleware, a signed-in coordinator with two factors) against the floor pages of
+  bench/floors.py (the same rows by raw SQL, a trivial template);
+- the cohort report (compute) against one hand-written GROUP BY over the same answers;
+- export-responses and import-responses of every Baseline, each run as the command an operator
+  runs (time and peak memory of that process) against a raw SELECT to CSV and a raw INSERT;
+- throughput of the case list under ``parcours serve`` (2 workers, 20 clients) against its floor.
+
+Run: make bench-scale, or python bench/scale.py --families 100000 --contacts 1000000
+--sheets 100000 [--json bench/scale-sqlite.json]
+"""
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REQUESTS = 40
+
+
+def _scratch_database() -> str | None:
+    """On PostgreSQL a database of our own, so a benchmark never fills a real one."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    name = f"parcours_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = re.sub(r"/[^/]*$", f"/{name}", url)
+    return name
+
+
+def _drop(name: str, server_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] * 1000 if len(samples) > 1 else samples[0]
+
+
+def _timed(call, times=REQUESTS) -> list[float]:
+    call()  # warm
+    samples = []
+    for _ in range(times):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def _run(command: list[str], env: dict) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MB) of one command run as an operator runs it."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+    _pid, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - started
+    if status:
+        raise SystemExit(f"{' '.join(command)} failed")
+    return took, usage.ru_maxrss / 1024
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _throughput(base: str, path: str, cookie: str, seconds: float = 8, clients: int = 20):
+    done, stop = [0], time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def client():
+        while time.monotonic() < stop:
+            request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+            with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310
+                reply.read()
+            with lock:
+                done[0] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done[0] / (time.monotonic() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--families", type=int, default=20_000)
+    parser.add_argument("--contacts", type=int)
+    parser.add_argument("--sheets", type=int)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    server_url = os.environ.get("DATABASE_URL", "")
+    scratch = _scratch_database()
+    home = tempfile.mkdtemp(prefix="parcours-bench-")
+    os.environ.setdefault("PARCOURS_HOME", home)
+    (Path(home) / "node_modules").symlink_to(BENCH.parent / "node_modules")
+    os.environ["PARCOURS_ENV"] = "development"
+    os.environ["DEBUG"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    sys.path.insert(0, str(BENCH))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(BENCH), os.environ.get("PYTHONPATH")])
+    )
+    try:
+        results = _measure(args)
+    finally:
+        if scratch:
+            _drop(scratch, server_url)
+    _print(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"\nwritten: {args.json}")
+
+
+def _measure(args) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from parcours.cases.models import Family
+    from parcours.casework.models import Contact
+    from parcours.instruments.models import Response
+    from parcours.reports.cohort import Cohort, compute
+    from parcours.volume.generator import Generator, Sizes
+
+    call_command("migrate", verbosity=0)
+    vendor = connection.vendor
+    sizes = Sizes(args.families, args.contacts, args.sheets)
+    started = time.perf_counter()
+    made = Generator("bench", sizes, seed=1, progress=_progress).run(batch=2000)
+    generated = time.perf_counter() - started
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does after a bulk load
+    print(f"generated {dict(made)} in {generated:.0f} s", file=sys.stderr)
+
+    busiest = (
+        Contact.objects.values("family").annotate(n=Count("id")).order_by("-n").first()["family"]
+    )
+    family = Family.objects.get(pk=busiest)
+    project = family.project
+    coordinator = project.memberships.get(role="coordinator").user
+    manager = family.case_managers.first()
+    device = TOTPDevice.objects.create(user=coordinator, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(coordinator)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    member = family.members.first()
+    pages = Family.objects.filter(project=project).count() // 50
+    deep = min(1000, max(pages, 1))
+
+    def get(url, data=None):
+        reply = client.post(url, data) if data else client.get(url)
+        if reply.status_code != 200:
+            raise SystemExit(f"{url}: {reply.status_code}")
+
+    rows = {}
+
+    def page(name, url, floor, data=None, floor_query=""):
+        rows[name] = {
+            "ms": p95(_timed(lambda: get(url, data))),
+            "floor_ms": p95(_timed(lambda: get(floor + floor_query))),
+            "unit": "ms p95",
+        }
+
+    base = f"/floor/{project.pk}"
+    page("case list, page 1", "/cases/", f"{base}/cases/")
+    page(
+        "case list, filtered",
+        f"/cases/?status=active&case_manager={manager.pk}",
+        f"{base}/cases/{manager.pk}/",
+    )
+    name = f"{member.given_name} {member.family_name}"
+    page(
+        "name search (2 words)",
+        "/cases/",
+        f"{base}/search/",
+        data={"q": name},
+        floor_query="?" + urllib.parse.urlencode({"q": name}),
+    )
+    page(f"case list, page {deep}", f"/cases/?page={deep}", f"{base}/cases/?page={deep}")
+    page(
+        f"family page, {family.contacts.count()} contacts",
+        f"/cases/{family.pk}/",
+        f"/floor/family/{family.pk.hex}/",
+    )
+
+    cohort = Cohort([project])
+    report_time = min(_timed(lambda: compute(cohort), times=2))
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(
+            "SELECT a.code, a.value, COUNT(*) FROM instruments_answer a"
+            " JOIN instruments_response r ON r.id = a.response_id"
+            " JOIN cases_family f ON f.id = r.family_id"
+            " WHERE f.project_id = %s AND r.status = 'submitted' GROUP BY a.code, a.value",
+            [project.pk],
+        )
+        cursor.fetchall()
+        floor = time.perf_counter() - started
+    rows["cohort report"] = {"ms": report_time * 1000, "floor_ms": floor * 1000, "unit": "ms"}
+
+    _files(rows, project, Response)
+    _serve(rows, project, client)
+    return {
+        "database": vendor,
+        "families": made["families"],
+        "persons": made["persons"],
+        "contacts": made["contacts"],
+        "sheets": made["sheets"],
+        "generated_s": round(generated, 1),
+        "rows": rows,
+    }
+
+
+def _progress(step, done, total):
+    print(f"\r{step}: {done}/{total}", end="\n" if done >= total else "", file=sys.stderr)
+
+
+def _files(rows, project, Response) -> None:
+    """export-responses and import-responses as commands, with their peak memory."""
+    from django.db import connection
+
+    env = dict(os.environ)
+    out = Path(os.environ["PARCOURS_HOME"]) / "baseline.csv"
+    parcours = [sys.executable, "-m", "parcours"]
+    count = Response.objects.filter(family__project=project, instrument="baseline").count()
+    took, memory = _run(
+        [
+            *parcours,
+            "export-responses",
+            "--instrument",
+            "baseline",
+            "--project",
+            project.slug,
+            "-o",
+            str(out),
+        ],
+        env,
+    )
+    floor_script = (
+        "import csv,sys,django;django.setup();from django.db import connection;"
+        "w=csv.writer(open(sys.argv[1],'w'));c=connection.cursor();"
+        'c.execute("SELECT r.id,a.code,a.value FROM instruments_answer a JOIN'
+        " instruments_response r ON r.id=a.response_id WHERE r.instrument='baseline'\");"
+        "[w.writerow(row) for row in c]"
+    )
+    floor_took, floor_memory = _run([sys.executable, "-c", floor_script, str(out) + ".floor"], env)
+    rows[f"export-responses, {count} sheets"] = {
+        "ms": took * 1000,
+        "floor_ms": floor_took * 1000,
+        "unit": "ms",
+        "peak_mb": round(memory),
+        "floor_peak_mb": round(floor_memory),
+    }
+    # Import the same file again after the sheets are gone: the full path (read, check,
+    # store, audit) against a raw insert of the same rows.
+    baseline = "SELECT id FROM instruments_response WHERE instrument = 'baseline'"
+    keep = [
+        f"CREATE TABLE bench_answers AS SELECT * FROM instruments_answer"
+        f" WHERE response_id IN ({baseline})",
+        "CREATE TABLE bench_responses AS SELECT * FROM instruments_response"
+        " WHERE instrument = 'baseline'",
+    ]
+    remove = [
+        f"DELETE FROM instruments_answer WHERE response_id IN ({baseline})",
+        "DELETE FROM instruments_response WHERE instrument = 'baseline'",
+    ]
+    with connection.cursor() as cursor:
+        for statement in keep + remove:
+            cursor.execute(statement)
+    took, memory = _run(
+        [
+            *parcours,
+            "import-responses",
+            "--instrument",
+            "baseline",
+            "--project",
+            project.slug,
+            str(out),
+        ],
+        env,
+    )
+    with connection.cursor() as cursor:
+        for statement in remove:
+            cursor.execute(statement)
+        started = time.perf_counter()
+        cursor.execute("INSERT INTO instruments_response SELECT * FROM bench_responses")
+        cursor.execute("INSERT INTO instruments_answer SELECT * FROM bench_answers")
+        floor = time.perf_counter() - started
+    rows[f"import-responses, {count} rows"] = {
+        "ms": took * 1000,
+        "floor_ms": floor * 1000,
+        "unit": "ms",
+        "rows_per_s": round(count / took),
+        "peak_mb": round(memory),
+    }
+
+
+def _serve(rows, project, client) -> None:
+    """Requests per second of the case list under parcours serve, and of its floor."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(BENCH)}
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "parcours",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    try:
+        for _attempt in range(200):
+            try:
+                urllib.request.urlopen(base + "/login/", timeout=5).read()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        served = _throughput(base, "/cases/", cookie)
+        floor = _throughput(base, f"/floor/{project.pk}/cases/", cookie)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rows["case list under parcours serve"] = {
+        "per_s": round(served, 1),
+        "floor_per_s": round(floor, 1),
+        "unit": "requests/s",
+    }
+
+
+def _print(results: dict) -> None:
+    print(
+        f"\n{results['database']}: {results['families']:,} families, {results['persons']:,} "
+        f"persons, {results['contacts']:,} contacts, {results['sheets']:,} sheets "
+        f"(generated in {results['generated_s']} s)\n"
+    )
+    print(f"| {'path':<40} | {'Parcours':>12} | {'floor':>12} | {'ratio':>6} | note |")
+    print(f"| {'-' * 40} | {'-' * 12} | {'-' * 12} | {'-' * 6} | ---- |")
+    for name, row in results["rows"].items():
+        if "per_s" in row:
+            ratio = row["per_s"] / row["floor_per_s"]
+            print(
+                f"| {name:<40} | {row['per_s']:>10.1f}/s | {row['floor_per_s']:>10.1f}/s "
+                f"| {ratio:>5.0%} | of the floor's throughput |"
+            )
+            continue
+        note = []
+        if "peak_mb" in row:
+            note.append(f"peak {row['peak_mb']} MB")
+        if "rows_per_s" in row:
+            note.append(f"{row['rows_per_s']:,} rows/s")
+        print(
+            f"| {name:<40} | {row['ms']:>9.1f} ms | {row['floor_ms']:>9.1f} ms "
+            f"| {row['ms'] / row['floor_ms']:>5.1f}x | {', '.join(note)} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
