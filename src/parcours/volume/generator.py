@@ -97,7 +97,7 @@ WHY = ["Seen at home visits.", "The family said so.", "From the lawyer's letters
 BARRIERS = ["Slow decisions by the authorities.", "Unstable housing took the family's energy.", ""]
 BASELINE_EVERY = datetime.timedelta(days=182)
 NAME_POOL = 300  # names drawn per locale and kind; enough variety, drawn once
-CASES_PER_MANAGER = 40
+CASES_PER_MANAGER = 40  # open files per case manager
 BUSY_FAMILY_CONTACTS = 1000  # one family with a long history (the family page's worst case)
 
 
@@ -143,10 +143,13 @@ class Generator:
         return project
 
     def _team(self, project):
-        """Case managers enough for ~40 open files each, and a coordinator; they cannot sign
+        """Case managers for ~40 open files each, and a coordinator; they cannot sign
         in (no usable password) until an administrator gives them one."""
         users = get_user_model()
-        wanted = max(2, -(-self.sizes.families // CASES_PER_MANAGER))
+        open_share = (STATUSES[FamilyStatus.ACTIVE] + STATUSES[FamilyStatus.PAUSED]) / sum(
+            STATUSES.values()
+        )
+        wanted = max(2, round(self.sizes.families * open_share / CASES_PER_MANAGER))
         names = [f"{self.slug}-cm{i:04d}" for i in range(wanted)] + [f"{self.slug}-coordinator"]
         existing = set(users.objects.filter(username__in=names).values_list("username", flat=True))
         new = [users(username=n, first_name=n) for n in names if n not in existing]
