@@ -56,10 +56,13 @@ def check(definition: Definition, raw: Answers, language: str, *, complete: bool
             errors[question.name] = error
         elif value not in ("", []):
             answers[question.name] = value
-    for question in definition.answerable:  # relevance uses the answers given so far
-        values, _current = definition.xpath_values(answers)
+    # Relevance and constraints see the answers kept so far, as ODK's expressions see them
+    # (typed once; an answer dropped is dropped from them too).
+    values, _current = definition.xpath_values(answers)
+    for question in definition.answerable:
         if question.relevant and not question.relevant(values):
             answers.pop(question.name, None)
+            values.pop(question.name, None)
             errors.pop(question.name, None)
             continue
         value = answers.get(question.name)
@@ -67,9 +70,9 @@ def check(definition: Definition, raw: Answers, language: str, *, complete: bool
             if complete and question.required:
                 errors[question.name] = _("This question needs an answer.")
             continue
-        values, current = definition.xpath_values(answers, question, value)
-        if question.constraint and not question.constraint(values, current):
+        if question.constraint and not question.constraint(values, values[question.name]):
             answers.pop(question.name)
+            values.pop(question.name)
             errors[question.name] = question.text_in(question.constraint_messages, language) or _(
                 "This answer is outside what the question allows."
             )

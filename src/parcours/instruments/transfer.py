@@ -209,11 +209,13 @@ def read_responses(
     ]
     if errors:
         raise TransferError(errors)
-    families = {
+    case_column = next(i for i, c in enumerate(columns) if c.kind == "case")
+    named = {_cell(row[case_column]) for row in rows if case_column < len(row)}
+    families = {  # only the files the rows name, not every file of the project
         f.case_number: f
-        for f in Family.objects.filter(project=project)
-        .exclude(case_number="")
-        .only("id", "case_number", "project_id")
+        for f in Family.objects.filter(project=project, case_number__in=named - {""}).only(
+            "id", "case_number", "project_id"
+        )
     }
     reading = Reading(
         version,

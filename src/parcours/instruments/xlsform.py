@@ -108,10 +108,14 @@ class Definition:
     def multiple(self) -> set[str]:
         return {q.name for q in self.answerable if q.type == "select_multiple"}
 
+    @functools.cached_property
+    def numeric(self) -> frozenset[str]:
+        return frozenset(q.name for q in self.answerable if q.type in NUMERIC)
+
     def xpath_values(self, answers: dict, current_question: Question | None = None, current=None):
         """Answers as ODK's expressions see them: an integer or decimal question's answer a
         number, every other answer text; with ``current``, the value of ``.`` typed likewise."""
-        numeric = {q.name for q in self.answerable if q.type in NUMERIC}
+        numeric = self.numeric
         values = {k: _as_number(v) if k in numeric else v for k, v in answers.items()}
         if current_question is not None and current_question.type in NUMERIC:
             current = _as_number(current)
