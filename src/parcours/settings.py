@@ -198,12 +198,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         # secure_delete: erased values are overwritten on disk, not left in free pages.
-        # ANALYZE: SQLite keeps no statistics for its planner unless told, and without them
-        # picks weak indexes (a family's open actions through the index on status: 7 ms
-        # instead of 0.02 ms at 10 000 families). Each new connection refreshes them, sampling
-        # at most 1 000 rows per index (a few milliseconds, whatever the size).
+        # (The planner's statistics: parcours.database.)
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA secure_delete=ON; PRAGMA analysis_limit=1000; ANALYZE;",
+        "PRAGMA secure_delete=ON;",
     }
     # A file, not memory: the browser tests' live server answers from several threads.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

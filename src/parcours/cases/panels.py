@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from parcours.accounts.models import Role
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import available
-from parcours.cases.models import Person
+from parcours.cases.models import Family, Person
 from parcours.privacy.models import AuditEvent
 
 # The members in the order they were recorded: read by many panels, fetched once.
@@ -31,7 +31,7 @@ def case_panel(family, user) -> dict:
         "assessments": family.assessments.select_related("criterion").order_by(
             "criterion__position"
         ),
-        "later_referrals": family.later_referrals.visible_to(user),
+        "later_referrals": _later_referrals(family, user),
         "may_assign": is_coordinator and family.admitted_on is not None,
         "audit": (
             AuditEvent.objects.filter(family_id=family.pk).select_related("user")[:10]
@@ -39,3 +39,12 @@ def case_panel(family, user) -> dict:
             else None
         ),
     }
+
+
+def _later_referrals(family, user):
+    """Later referrals of this family that ``user`` may see. Looked up by their link first:
+    SQLite's statistics cannot tell that almost every file has no earlier referral, and
+    through the gate's ordered index the lookup read every file of the project (115 ms at
+    100 000 families)."""
+    later = list(family.later_referrals.values_list("pk", flat=True))
+    return Family.objects.visible_to(user).filter(pk__in=later) if later else Family.objects.none()

@@ -107,7 +107,9 @@ def case_list(request):
             families = families.filter(status=data["status"])
         if data["case_manager"]:
             families = families.filter(case_managers=data["case_manager"])
-    families = families.select_related("project").prefetch_related(*_LIST_PREFETCH)
+    # No join to the project (the table does not show it): with it, SQLite put the project
+    # first and sorted every file for a deep page (160 ms instead of 5 at 100 000 families).
+    families = families.prefetch_related(*_LIST_PREFETCH)
     page = Paginator(
         families.order_by("-referred_on", "-created_at"), settings.PARCOURS_CASE_LIST_PAGE_SIZE
     ).get_page(criteria.get("page"))

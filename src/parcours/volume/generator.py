@@ -46,6 +46,7 @@ from parcours.cases.models import (
 from parcours.cases.services import NAME_PURPOSE
 from parcours.casework.choices import ActionActor, ActionStatus, ConsentPurpose, ContactKind
 from parcours.casework.models import Action, CasePlan, Consent, Contact
+from parcours.database import refresh_statistics
 from parcours.instruments.answers import check
 from parcours.instruments.models import InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.transfer import Reading, Row, export_rows, insert_many, store
@@ -226,8 +227,7 @@ class Generator:
                 CaseNumberCounter.objects.update_or_create(
                     project=project, year=year, defaults={"last": last}
                 )
-        with connection.cursor() as cursor:  # the planner's statistics, after a bulk load
-            cursor.execute("ANALYZE")
+        refresh_statistics()  # after a bulk load
         return self.made
 
     def _plan(self) -> list[str]:

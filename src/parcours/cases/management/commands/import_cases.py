@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.cases.importing import CaseImportError, import_cases
+from parcours.database import refresh_statistics
 from parcours.privacy.audit import Actor
 from parcours.projects.commandline import author_or_error, project_or_error
 from parcours.spreadsheets import SpreadsheetError, read_file
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         except (CaseImportError, SpreadsheetError) as error:
             errors = getattr(error, "errors", [str(error)])
             raise CommandError("nothing was imported:\n  " + "\n  ".join(errors)) from None
+        refresh_statistics()
         self.stdout.write(
             f"Created {created} famil{'y' if created == 1 else 'ies'}; "
             f"{kept} already there, unchanged."

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from parcours.database import refresh_statistics
 from parcours.instruments.management.commands._instrument import add_instrument
 from parcours.instruments.transfer import TransferError, import_responses, summary
 from parcours.privacy.audit import Actor
@@ -64,5 +65,6 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("nothing was imported:") + "\n  " + "\n  ".join(error.errors)
                 ) from None
+            refresh_statistics()
             for line in summary(result):
                 self.stdout.write(line)
