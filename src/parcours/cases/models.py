@@ -187,11 +187,18 @@ class Family(Versioned):
         ]
         indexes = [
             models.Index(fields=["project", "status"], name="family_project_status"),
-            # The case list: its pages read in order and counted from the index alone (pooled
-            # families are never listed); 118 ms to 3 ms for the count at 100 000 families.
+            # The case list (pooled families are never listed). SQLite reads its pages in order
+            # and counts them from this one (count 118 to 3 ms at 100 000 families)...
             models.Index(
                 fields=["project", "pooled_from", "-referred_on", "-created_at"],
                 name="family_list",
+            ),
+            # ...PostgreSQL does not take "IS NULL" as fixing a column for the order, so it
+            # reads its pages from this one (page 1: 25 to 0.15 ms at 30 000 families).
+            models.Index(
+                fields=["project", "-referred_on", "-created_at"],
+                condition=Q(pooled_from=None),
+                name="family_list_unpooled",
             ),
         ]
 
