@@ -206,8 +206,10 @@ def _measure(args) -> dict:
     rows = {}
 
     def page(name, url, floor, data=None, floor_query=""):
+        samples = _timed(lambda: get(url, data))
         rows[name] = {
-            "ms": p95(_timed(lambda: get(url, data))),
+            "ms": p95(samples),
+            "median_ms": statistics.median(samples) * 1000,
             "floor_ms": p95(_timed(lambda: get(floor + floor_query))),
             "unit": "ms p95",
         }
@@ -403,6 +405,8 @@ def _print(results: dict) -> None:
             )
             continue
         note = []
+        if "median_ms" in row:
+            note.append(f"p95; median {row['median_ms']:.1f} ms")
         if "peak_mb" in row:
             note.append(f"peak {row['peak_mb']} MB")
         if "rows_per_s" in row:
