@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 install: $(STAMP)
 
-## Serve the demo on http://$(HOST):$(PORT)/ (SQLite under var/, keys generated under var/).
+## Serve the demo on http://$(HOST):$(PORT)/ with a worker for background jobs (SQLite under
+## var/, keys generated under var/).
 run: install system
 	$(BIN)/parcours demo
 	@echo ""
-	@echo "Parcours is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
+	@echo "Parcours is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it and its worker)."
+	$(BIN)/parcours worker --verbosity 0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 	$(BIN)/parcours runserver $(HOST):$(PORT)
 
 ## Lint, then the whole suite (unit, view and browser tests). DATABASE_URL picks the database.

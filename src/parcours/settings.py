@@ -89,6 +89,12 @@ PARCOURS_MAX_IMPORT_BYTES = env_int("PARCOURS_MAX_IMPORT_MB", 25, minimum=1) * 1
 PARCOURS_MAX_UNPACKED_BYTES = 8 * PARCOURS_MAX_IMPORT_BYTES
 PARCOURS_MAX_IMPORT_ROWS = env_int("PARCOURS_MAX_IMPORT_ROWS", 250_000, minimum=100)
 
+# Long work runs in the background (parcours worker), on the database the site already has:
+# imports of more rows than this, exports and report files of more families or sheets.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+PARCOURS_BACKGROUND_ROWS = env_int("PARCOURS_BACKGROUND_ROWS", 2000, minimum=1)
+PARCOURS_JOB_KEEP_DAYS = env_int("PARCOURS_JOB_KEEP_DAYS", 7, minimum=1)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -102,9 +108,12 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "parcours.accounts",
     "parcours.projects",
     "parcours.privacy",
+    "parcours.jobs",
     "parcours.cases",
     "parcours.casework",
     "parcours.legal",

@@ -142,6 +142,22 @@ def read_table(name: str, data: bytes, max_rows: int | None = None) -> tuple[lis
     return header, values[1:]
 
 
+def row_count(name: str, data: bytes) -> int:
+    """About how many rows a file holds, without reading them: enough to decide whether its
+    import runs in the background. 0 when the file cannot be opened (reading it says why)."""
+    try:
+        if Path(name).suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            check_workbook(name, data)
+            sheet = load_workbook(io.BytesIO(data), read_only=True).active
+            return max((sheet.max_row or 0) - 1, 0)
+        raw = _csv_in_zip(name, data) if name.lower().endswith(".zip") else data
+        return raw.count(b"\n")
+    except Exception:
+        return 0
+
+
 # OWASP's CSV-injection rule: a text cell that a spreadsheet would read as a formula (or that
 # smuggles one after a tab or carriage return) is written with a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("parcours.reports.urls")),
     path("", include("parcours.rights.urls")),
     path("", include("parcours.collect.urls")),
+    path("", include("parcours.jobs.urls")),
 ]

@@ -177,11 +177,18 @@ def _labels_as_headers(header: list[str], definition: Definition) -> bool:
 
 
 def read_responses(
-    code: str, project, name: str, data: bytes, *, skip_unmatched: bool = False
+    code: str,
+    project,
+    name: str,
+    data: bytes,
+    *,
+    skip_unmatched: bool = False,
+    progress=None,
 ) -> Reading:
     """Validate a whole file; returns what it holds, or raises TransferError naming every bad
     column, row and cell. With ``skip_unmatched`` a row whose case is missing or unknown is
-    listed and left out instead of stopping the import."""
+    listed and left out instead of stopping the import. ``progress(step, done, total)`` hears
+    how far the check got."""
     version = InstrumentVersion.objects.active(code, project)
     definition = version.definition
     try:
@@ -226,7 +233,10 @@ def read_responses(
             if h and (c.kind == "skip" or (c.kind == "meta" and c.code not in READ_METADATA))
         ],
     )
+    step = _("Checking the rows")
     for number, row in enumerate(rows, start=2):
+        if progress is not None and number % 500 == 0:
+            progress(step, number - 1, len(rows))
         cells = {"meta": {}, "question": {}, "choice": {}}
         case = ""
         for column, value in zip(columns, row, strict=False):
@@ -290,12 +300,23 @@ def read_responses(
     return reading
 
 
-@transaction.atomic
 def import_responses(
-    actor: Actor, code: str, project, name: str, data: bytes, *, skip_unmatched: bool = False
+    actor: Actor,
+    code: str,
+    project,
+    name: str,
+    data: bytes,
+    *,
+    skip_unmatched: bool = False,
+    progress=None,
 ) -> ImportResult:
-    """Submitted sheets for every row of a file, dated when they were submitted."""
-    reading = read_responses(code, project, name, data, skip_unmatched=skip_unmatched)
+    """Submitted sheets for every row of a file, dated when they were submitted: the whole
+    file is checked first, then stored in one transaction."""
+    reading = read_responses(
+        code, project, name, data, skip_unmatched=skip_unmatched, progress=progress
+    )
+    if progress is not None:
+        progress(_("Saving the sheets"))
     return store(actor, reading)
 
 

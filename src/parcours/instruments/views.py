@@ -1,5 +1,6 @@
 """Filling, reading and correcting instrument sheets. Gate (404), form, service, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +12,10 @@ from parcours.cases.access import is_htmx, visible_family
 from parcours.instruments import services
 from parcours.instruments.models import InstrumentCode, ResponseStatus
 from parcours.instruments.rendering import answer_labels, questions
+from parcours.jobs import services as jobs
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.models import AuditAction
-from parcours.spreadsheets import SpreadsheetError, read_upload
+from parcours.spreadsheets import SpreadsheetError, read_upload, row_count
 
 
 def _language() -> str:
@@ -234,7 +236,8 @@ def version_page(request, version_pk):
 @require_http_methods(["GET", "POST"])
 def import_page(request):
     """A coordinator imports sheets exported from KoboToolbox or ODK Central (or filled in the
-    template): all or nothing unless they choose to leave unknown cases out."""
+    template): all or nothing unless they choose to leave unknown cases out. A file of more
+    rows than PARCOURS_BACKGROUND_ROWS is imported by the worker, behind a progress bar."""
     from parcours.instruments.import_form import ImportForm
     from parcours.instruments.transfer import TransferError, import_responses, summary
 
@@ -244,12 +247,15 @@ def import_page(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            content = read_upload(data["file"])
+            if row_count(data["file"].name, content) > settings.PARCOURS_BACKGROUND_ROWS:
+                return _import_in_background(request, data, content)
             result = import_responses(
                 Actor.from_request(request),
                 data["instrument"],
                 data["project"],
                 data["file"].name,
-                read_upload(data["file"]),
+                content,
                 skip_unmatched=data["skip_unmatched"],
             )
         except SpreadsheetError as error:
@@ -261,6 +267,41 @@ def import_page(request):
                 messages.success(request, line)
             return redirect("instruments:import")
     return render(request, "instruments/import.html", {"form": form, "problems": problems})
+
+
+def _import_in_background(request, data, content):
+    from parcours.accounts.models import Role
+    from parcours.instruments.jobs import import_sheets
+
+    project, name = data["project"], data["file"].name
+    job, created = jobs.start(
+        request,
+        import_sheets,
+        kind="instruments.import",
+        title=_("Import of %(file)s into %(project)s") % {"file": name, "project": project},
+        key=f"instruments.import:{project.pk}",  # one project's imports, one at a time
+        project=project,
+        params={
+            "instrument": data["instrument"],
+            "name": name,
+            "skip_unmatched": data["skip_unmatched"],
+            "projects": [project.pk],
+            "roles": [Role.COORDINATOR],
+        },
+        upload=content,
+    )
+    if not created:
+        messages.error(
+            request,
+            _(
+                "An import into %(project)s is still running: this file was not imported. "
+                "Send it again when that one has ended."
+            )
+            % {"project": project},
+        )
+        if job.requested_by_id != request.user.pk:
+            return redirect("instruments:import")
+    return redirect("jobs:job", job.pk)
 
 
 @require_GET

@@ -153,7 +153,12 @@ def record_read(request, family) -> None:
 def record_listed(request, family_ids) -> None:
     """A page showed these families in a list or a table: one row each, never the search that
     found them."""
-    actor = Actor.from_request(request)
+    record_listed_by(Actor.from_request(request), family_ids)
+
+
+def record_listed_by(actor: Actor, family_ids) -> None:
+    """As ``record_listed``, for work done away from the page (a report file made by the
+    worker for the person who asked)."""
     _append(
         [
             AuditEvent(

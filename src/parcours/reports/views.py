@@ -2,6 +2,7 @@
 
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,14 +13,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parcours.accounts.models import Role
 from parcours.cases.access import posted
+from parcours.cases.models import Family
 from parcours.instruments.models import InstrumentCode
 from parcours.instruments.transfer import export_rows
+from parcours.jobs import services as jobs
 from parcours.privacy.audit import Actor, record, record_listed
 from parcours.privacy.models import AuditAction
 from parcours.reports import render as outputs
-from parcours.reports.cohort import FreeText, compute
 from parcours.reports.forms import ReportForm, RoundForm, coordinated_projects, reportable_projects
+from parcours.reports.jobs import report_file, sheets_file
 from parcours.reports.models import Round
+from parcours.reports.readers import report_for, report_title
 from parcours.reports.render import FORMATS, produce
 from parcours.reports.sheets import (
     evaluation_sheets,
@@ -43,17 +47,12 @@ def report(request):
     if form.is_valid():
         cohort = form.cohort()
         projects = cohort.projects
-        coordinates_all = all(request.user.has_role(Role.COORDINATOR, p.pk) for p in projects)
-        # What leaves the organisation follows the families' consent to evaluation.
-        cohort.consented_only = not coordinates_all
-        # Free text stays with the organisation's coordinators unless one of them released it.
-        shown: set = set()
-        result = compute(
-            cohort, FreeText.ALL if coordinates_all else FreeText.RELEASED, shown=shown
-        )
-        record_listed(request, shown)  # families whose free text the report holds
-        title = _("Cohort report") + " · " + ", ".join(p.name for p in projects)
         fmt = request.GET.get("format")
+        if fmt in FORMATS and fmt != "html" and _large(projects):
+            return _report_in_background(request, projects, fmt)
+        result, shown = report_for(cohort, request.user)
+        record_listed(request, shown)  # families whose free text the report holds
+        title = report_title(projects)
         if fmt in FORMATS:
             for project in projects:
                 record(Actor.from_request(request), AuditAction.EXPORT, project)
@@ -69,6 +68,33 @@ def report(request):
         context.update(outputs.context(result, title, _language()), query=query.urlencode())
     context["may_define_rounds"] = coordinated_projects(request.user).exists()
     return render(request, "reports/report.html", context)
+
+
+def _large(projects) -> bool:
+    """More families than a request should wait for: the file is made in the background."""
+    families = Family.objects.filter(project__in=projects)
+    return families[: settings.PARCOURS_BACKGROUND_ROWS + 1].count() > (
+        settings.PARCOURS_BACKGROUND_ROWS
+    )
+
+
+def _report_in_background(request, projects, fmt):
+    query = request.GET.copy()
+    query.pop("format", None)
+    job, _created = jobs.start(
+        request,
+        report_file,
+        kind="reports.report",
+        title=report_title(projects) + f" ({fmt.upper()})",
+        key=f"reports.report:{request.user.pk}:{fmt}:{query.urlencode()}"[:200],
+        params={
+            "query": query.urlencode(),
+            "format": fmt,
+            "projects": [p.pk for p in projects],
+            "roles": [Role.COORDINATOR, Role.EVALUATOR],
+        },
+    )
+    return redirect("jobs:job", job.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,8 +157,32 @@ def sheets(request):
 
 
 def _sheets_download(request, projects, project_pk, instrument, fmt):
-    """One project's sheets of one instrument as a table: pseudonyms, coded answers only."""
+    """One project's sheets of one instrument as a table: pseudonyms, coded answers only.
+    Past PARCOURS_BACKGROUND_ROWS sheets the worker writes it, behind a progress bar."""
     project = get_object_or_404(projects, pk=project_pk)
+    count = (
+        evaluation_sheets(request.user)
+        .filter(family__project=project, instrument=instrument)
+        .count()
+    )
+    if count > settings.PARCOURS_BACKGROUND_ROWS:
+        job, _created = jobs.start(
+            request,
+            sheets_file,
+            kind="reports.sheets",
+            title=_("%(instrument)s sheets of %(project)s (%(format)s)")
+            % {"instrument": instrument, "project": project, "format": fmt.upper()},
+            key=f"reports.sheets:{request.user.pk}:{project.pk}:{instrument}:{fmt}",
+            project=project,
+            params={
+                "instrument": instrument,
+                "format": fmt,
+                "sheets": count,
+                "projects": [project.pk],
+                "roles": [Role.COORDINATOR, Role.EVALUATOR],
+            },
+        )
+        return redirect("jobs:job", job.pk)
     header, rows = export_rows(instrument, project, pseudonymise=True)
     record(Actor.from_request(request), AuditAction.EXPORT, project)
     content_type, extension = FORMATS[fmt]

@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand
 
 from parcours.instruments.management.commands._instrument import add_instrument, output_or_error
+from parcours.instruments.models import Response, ResponseStatus
 from parcours.instruments.transfer import export_rows
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.models import AuditAction
+from parcours.progress import TerminalProgress, counted
 from parcours.projects.commandline import project_or_error
 from parcours.spreadsheets import write_table
 
@@ -24,6 +26,9 @@ class Command(BaseCommand):
         project_obj = project_or_error(project)
         path = output_or_error(output)
         header, rows = export_rows(instrument, project_obj, pseudonymise=pseudonymise)
-        count = write_table(path, header, rows)
+        total = Response.objects.filter(
+            family__project=project_obj, instrument=instrument, status=ResponseStatus.SUBMITTED
+        ).count()
+        count = write_table(path, header, counted(rows, TerminalProgress(), "Sheets", total))
         record(Actor(None), AuditAction.EXPORT, project_obj)  # by an operator at the console
         self.stdout.write(f"Wrote {count} sheet(s) to {path}.")

@@ -10,6 +10,7 @@ from parcours.database import refresh_statistics
 from parcours.instruments.management.commands._instrument import add_instrument
 from parcours.instruments.transfer import TransferError, import_responses, summary
 from parcours.privacy.audit import Actor
+from parcours.progress import TerminalProgress
 from parcours.projects.commandline import author_or_error, project_or_error
 from parcours.spreadsheets import SpreadsheetError, read_file
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(_("%(file)s: no such file") % {"file": file})
             user = author_or_error(project_obj, as_user)
+            progress = TerminalProgress()
             try:
                 result = import_responses(
                     Actor(user),
@@ -57,14 +59,18 @@ class Command(BaseCommand):
                     path.name,
                     read_file(path),
                     skip_unmatched=skip_unmatched,
+                    progress=progress,
                 )
             except SpreadsheetError as error:
+                progress.end()
                 message = _("nothing was imported: %(error)s") % {"error": error}
                 raise CommandError(message) from None
             except TransferError as error:
+                progress.end()
                 raise CommandError(
                     _("nothing was imported:") + "\n  " + "\n  ".join(error.errors)
                 ) from None
+            progress.end()
             refresh_statistics()
             for line in summary(result):
                 self.stdout.write(line)

@@ -8,30 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date
 
+from parcours.progress import TerminalProgress
 from parcours.projects.models import Project
 from parcours.volume.generator import Generator, Sizes, write_files
-
-
-class Progress:
-    """A one-line progress bar on a terminal; nothing in a script or a log."""
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.live = stream.isatty()
-        self.started = time.monotonic()
-
-    def __call__(self, step: str, done: int, total: int) -> None:
-        if not self.live:
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        rate = done / max(time.monotonic() - self.started, 1e-6)
-        self.stream.write(
-            f"\r{step}: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s)"
-        )
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 class Command(BaseCommand):
@@ -72,7 +51,7 @@ class Command(BaseCommand):
         )
         started = time.monotonic()
         generator = Generator(
-            options["project"], sizes, options["seed"], as_of, Progress(sys.stderr)
+            options["project"], sizes, options["seed"], as_of, TerminalProgress(sys.stderr)
         )
         made = generator.run(batch=options["batch"])
         seconds = time.monotonic() - started

@@ -1,0 +1,40 @@
+"""parcours worker: runs the background jobs (imports, exports, report files)."""
+
+import os
+import socket
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the jobs people ask for in the background (large imports and exports, report "
+        "files). Start one or more beside the web server, on any machine that reaches the "
+        "database and the file root; each takes one job at a time. --batch runs what is "
+        "queued and exits."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+        parser.add_argument(
+            "--worker-id",
+            default=os.environ.get("PARCOURS_WORKER_ID", ""),
+            help="the name the queue keeps of who ran a task (default: host and process)",
+        )
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds between looks at the queue"
+        )
+
+    def handle(self, *args, **options):
+        # django-tasks-db's worker: it claims each task in a transaction of its own, so
+        # several workers on one PostgreSQL never take the same task.
+        call_command(
+            "db_worker",
+            batch=options["batch"],
+            interval=options["interval"],
+            reload=False,
+            startup_delay=not options["batch"],
+            verbosity=options["verbosity"],
+            worker_id=options["worker_id"] or f"{socket.gethostname()}-{os.getpid()}"[:64],
+        )

@@ -1,0 +1,21 @@
+"""What a report holds for the person reading it: the rule the page and the files share."""
+
+from django.utils.translation import gettext as _
+
+from parcours.accounts.models import Role
+from parcours.reports.cohort import Cohort, FreeText, compute
+
+
+def report_for(cohort: Cohort, user) -> tuple[dict, set]:
+    """The report and the families whose free text it holds. What leaves the organisation
+    follows the families' consent to evaluation; free text stays with the organisation's
+    coordinators unless one of them released it."""
+    coordinates_all = all(user.has_role(Role.COORDINATOR, p.pk) for p in cohort.projects)
+    cohort.consented_only = not coordinates_all
+    shown: set = set()
+    result = compute(cohort, FreeText.ALL if coordinates_all else FreeText.RELEASED, shown=shown)
+    return result, shown
+
+
+def report_title(projects) -> str:
+    return _("Cohort report") + " · " + ", ".join(p.name for p in projects)
