@@ -37,7 +37,6 @@ class TerminalProgress:
             self.step = None
         self.stream.flush()
 
-
     def end(self) -> None:
         """Close a step left open (one without a total) before other output follows."""
         if self.live and self.step is not None:

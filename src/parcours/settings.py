@@ -95,6 +95,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PARCOURS_BACKGROUND_ROWS = env_int("PARCOURS_BACKGROUND_ROWS", 2000, minimum=1)
 PARCOURS_JOB_KEEP_DAYS = env_int("PARCOURS_JOB_KEEP_DAYS", 7, minimum=1)
 
+# What the worker does every day on its own, at or after a local time ("" switches it off):
+# retention (on by default in production), and a sealed backup into PARCOURS_BACKUP_DIR when
+# one is set, deleting there the archives older than PARCOURS_BACKUP_KEEP_DAYS.
+PARCOURS_BACKUP_DIR = env_str("PARCOURS_BACKUP_DIR")
+PARCOURS_BACKUP_KEEP_DAYS = env_int("PARCOURS_BACKUP_KEEP_DAYS", 35, minimum=1)
+PARCOURS_DAILY = {
+    "backups.backup": (
+        "parcours.backups.jobs.nightly_backup",
+        env_str("PARCOURS_BACKUP_AT", "02:15") if PARCOURS_BACKUP_DIR else "",
+        "Backup",
+    ),
+    "rights.retention": (
+        "parcours.rights.jobs.apply_retention",
+        env_str("PARCOURS_RETENTION_AT", "03:00" if PRODUCTION else ""),
+        "Retention",
+    ),
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

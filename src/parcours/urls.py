@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("parcours.instruments.urls")),
     path("", include("parcours.reports.urls")),
     path("", include("parcours.rights.urls")),
+    path("", include("parcours.network.urls")),
     path("", include("parcours.collect.urls")),
     path("", include("parcours.jobs.urls")),
 ]

@@ -9,3 +9,6 @@ class JobsConfig(AppConfig):
 
     name = "parcours.jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self):
+        from parcours.jobs import checks  # noqa: F401 (registers the schedule's check)

@@ -41,11 +41,12 @@ class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
-    requested_by = models.ForeignKey(
+    requested_by = models.ForeignKey(  # nobody for the daily work the worker does itself
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
         on_delete=models.CASCADE,
         related_name="jobs",
+        null=True,
     )
     project = models.ForeignKey(
         "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, null=True
@@ -71,6 +72,7 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     started_at = models.DateTimeField(null=True)
     updated_at = models.DateTimeField(auto_now=True)
+    scheduled_for = models.DateField(null=True)  # the day of a daily run (parcours.jobs.daily)
     finished_at = models.DateTimeField(null=True)
 
     objects = JobQuerySet.as_manager()
@@ -85,7 +87,12 @@ class Job(models.Model):
                 fields=["exclusive_key"],
                 condition=Q(status__in=LIVE),
                 name="one_live_job_per_key",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "scheduled_for"],
+                condition=Q(scheduled_for__isnull=False),
+                name="one_daily_run_per_day",
+            ),
         ]
 
     def __str__(self):

@@ -146,6 +146,8 @@ def _end(job: Job, status: str, lines: list[str], outcome: Outcome | None = None
         job.result_name, job.result_type = outcome.name, outcome.content_type
     job.status, job.lines, job.finished_at = status, [str(line) for line in lines], timezone.now()
     job.save()
+    if job.scheduled_for and status == JobStatus.FAILED:  # nobody watches its page: the log
+        logger.error("The daily %s failed: %s", job.kind, " ".join(job.lines))
 
 
 def upload(job: Job) -> bytes:

@@ -6,13 +6,15 @@ import socket
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from parcours.jobs.daily import Scheduler
+
 
 class Command(BaseCommand):
     help = (
         "Run the jobs people ask for in the background (large imports and exports, report "
-        "files). Start one or more beside the web server, on any machine that reaches the "
-        "database and the file root; each takes one job at a time. --batch runs what is "
-        "queued and exits."
+        "files) and the daily work of PARCOURS_DAILY (retention, a backup). Start one or more "
+        "beside the web server, on any machine that reaches the database and the file root; "
+        "each takes one job at a time. --batch runs what is queued and exits."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +29,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not options["batch"]:
+            Scheduler().start()
         # django-tasks-db's worker: it claims each task in a transaction of its own, so
         # several workers on one PostgreSQL never take the same task.
         call_command(
