@@ -12,7 +12,6 @@ import os
 import unicodedata
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from parcours.privacy.keys import key_id, keyring
 
@@ -29,11 +28,11 @@ def associated_data(table: str, column: str, row_id: object) -> bytes:
 
 
 def encrypt(plaintext: str, aad: bytes) -> str:
-    key = keyring().primary
+    kid, cipher = keyring().primary_cipher
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), aad)
+    sealed = cipher.encrypt(nonce, plaintext.encode(), aad)
     body = base64.urlsafe_b64encode(nonce + sealed).decode()
-    return f"{PREFIX}:{key_id(key)}:{body}"
+    return f"{PREFIX}:{kid}:{body}"
 
 
 def decrypt(token: str, aad: bytes) -> str:
@@ -43,12 +42,12 @@ def decrypt(token: str, aad: bytes) -> str:
         raise DecryptionError("not a Parcours ciphertext") from None
     if prefix != PREFIX:
         raise DecryptionError(f"unknown ciphertext version {prefix!r}")
-    key = keyring().by_id().get(kid)
-    if key is None:
+    cipher = keyring().ciphers.get(kid)
+    if cipher is None:
         raise DecryptionError(f"no key with id {kid} is configured")
-    raw = base64.urlsafe_b64decode(body.encode())
+    raw = base64.urlsafe_b64decode(body)
     try:
-        return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad).decode()
+        return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad).decode()
     except InvalidTag:
         raise DecryptionError("the value does not belong here or was altered") from None
 
@@ -58,9 +57,9 @@ FILE_MAGIC = b"PARCOURS1"
 
 def encrypt_bytes(data: bytes, aad: bytes) -> bytes:
     """Binary form for files: magic, key id, nonce, then ciphertext with its tag."""
-    key = keyring().primary
+    kid, cipher = keyring().primary_cipher
     nonce = os.urandom(NONCE_BYTES)
-    return FILE_MAGIC + key_id(key).encode() + nonce + AESGCM(key).encrypt(nonce, data, aad)
+    return FILE_MAGIC + kid.encode() + nonce + cipher.encrypt(nonce, data, aad)
 
 
 def decrypt_bytes(blob: bytes, aad: bytes) -> bytes:
@@ -68,11 +67,11 @@ def decrypt_bytes(blob: bytes, aad: bytes) -> bytes:
         raise DecryptionError("not a Parcours file")
     head = len(FILE_MAGIC)
     kid, nonce = blob[head : head + 8].decode(), blob[head + 8 : head + 8 + NONCE_BYTES]
-    key = keyring().by_id().get(kid)
-    if key is None:
+    cipher = keyring().ciphers.get(kid)
+    if cipher is None:
         raise DecryptionError(f"no key with id {kid} is configured")
     try:
-        return AESGCM(key).decrypt(nonce, blob[head + 8 + NONCE_BYTES :], aad)
+        return cipher.decrypt(nonce, blob[head + 8 + NONCE_BYTES :], aad)
     except InvalidTag:
         raise DecryptionError("the file does not belong here or was altered") from None
 

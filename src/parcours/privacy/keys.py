@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -52,6 +53,16 @@ class KeyRing:
 
     def by_id(self) -> dict[str, bytes]:
         return {key_id(k): k for k in self.encryption_keys}
+
+    @functools.cached_property
+    def ciphers(self) -> dict[str, AESGCM]:
+        """One AES-GCM object per key id, made once: a report decrypts 360 000 values."""
+        return {kid: AESGCM(key) for kid, key in self.by_id().items()}
+
+    @functools.cached_property
+    def primary_cipher(self) -> tuple[str, AESGCM]:
+        kid = key_id(self.primary)
+        return kid, self.ciphers[kid]
 
 
 def holds_ciphertext() -> bool:
