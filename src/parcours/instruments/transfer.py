@@ -315,13 +315,11 @@ def import_responses(
     reading = read_responses(
         code, project, name, data, skip_unmatched=skip_unmatched, progress=progress
     )
-    if progress is not None:
-        progress(_("Saving the sheets"))
-    return store(actor, reading)
+    return store(actor, reading, progress)
 
 
 @transaction.atomic
-def store(actor: Actor, reading: Reading) -> ImportResult:
+def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
     """Submitted sheets for the rows read from a file or sent by a phone. A submission already
     here (by its instance ID, or a row with the same answers) is left unchanged; an edited one
     (its deprecatedID, or its KEY, names a sheet here) corrects that sheet, with the reason."""
@@ -367,41 +365,39 @@ def store(actor: Actor, reading: Reading) -> ImportResult:
                 ]
             )
     reason = _("Edited in the collection app; replaces the submission %(instance)s.")
-    responses = Response.objects.bulk_create(
-        Response(
-            family=row.family,
-            version=version,
-            instrument=code,
-            status=ResponseStatus.SUBMITTED,
-            author=actor.user,
-            submitted_at=row.submitted_at or now,
-            imported=True,
-            fingerprint=mark,
-            instance_id=row.instance_id,
-            supersedes_id=corrections.get(row.instance_id or mark),
-            correction_reason=reason % {"instance": row.edits or row.instance_id}
-            if (row.instance_id or mark) in corrections
-            else "",
+    for at in range(0, len(new), STORE_CHUNK):  # a chunk's objects at a time, not the file's
+        chunk = new[at : at + STORE_CHUNK]
+        responses = Response.objects.bulk_create(
+            Response(
+                family=row.family,
+                version=version,
+                instrument=code,
+                status=ResponseStatus.SUBMITTED,
+                author=actor.user,
+                submitted_at=row.submitted_at or now,
+                imported=True,
+                fingerprint=mark,
+                instance_id=row.instance_id,
+                supersedes_id=corrections.get(row.instance_id or mark),
+                correction_reason=reason % {"instance": row.edits or row.instance_id}
+                if (row.instance_id or mark) in corrections
+                else "",
+            )
+            for row, mark in chunk
         )
-        for row, mark in new
-    )
+        _store_answers(
+            version.definition,
+            [(r, row.answers) for r, (row, _m) in zip(responses, chunk, strict=True)],
+        )
+        record_many(actor, AuditAction.CREATE, responses)
+        if progress is not None:
+            progress(_("Saving the sheets"), at + len(chunk), len(new))
     if corrections:
         Response.objects.filter(pk__in=corrections.values()).update(
             status=ResponseStatus.SUPERSEDED
         )
-    definition = version.definition
-    rows = [
-        (response, answer)
-        for response, (row, _mark) in zip(responses, new, strict=True)
-        for answer in to_rows(definition, row.answers)
-    ]
-    insert_answers([(r, row) for r, row in rows if not row["text"]])
-    Answer.objects.bulk_create(  # free text goes through the model: it is encrypted
-        (Answer(response=r, **row) for r, row in rows if row["text"]), batch_size=1000
-    )
-    record_many(actor, AuditAction.CREATE, responses)
     return ImportResult(
-        created=len(responses),
+        created=len(new),
         unchanged=len(reading.rows) - len(new),
         corrected=len(corrections),
         reading=reading,
@@ -444,21 +440,24 @@ def summary(result) -> list[str]:
     return lines
 
 
-def insert_answers(rows) -> None:
-    """Insert coded answers (no free text) without building a model instance for each.
-
-    The hot path of an import: a model instance per answer costs more than the insert itself
-    (bench/import_sheets.py). Values are
-    prepared by the fields themselves, so rows are what the ORM would write, on SQLite and
-    PostgreSQL alike.
-    """
+def _store_answers(definition: Definition, sheets) -> None:
+    """The answers of saved sheets: coded ones inserted in bulk without a model instance each
+    (an instance per answer costs more than the insert itself: bench/import_sheets.py), with
+    values prepared by the fields themselves, as the ORM would write them; free text through
+    the model, which encrypts it."""
     meta = Answer._meta
     fields = [meta.get_field(n) for n in ("response", "code", "value", "text")]
-    prepare_response = fields[0].get_db_prep_value
-    params = [
-        (prepare_response(r.pk, connection), row["code"], row["value"], "") for r, row in rows
-    ]
-    insert_many(meta.db_table, [f.column for f in fields], params)
+    prepare = fields[0].get_db_prep_value
+    coded, texts = [], []
+    for response, answers in sheets:
+        reference = prepare(response.pk, connection)
+        for row in to_rows(definition, answers):
+            if row["text"]:
+                texts.append(Answer(response=response, **row))
+            else:
+                coded.append((reference, row["code"], row["value"], ""))
+    insert_many(meta.db_table, [f.column for f in fields], coded)
+    Answer.objects.bulk_create(texts, batch_size=1000)
 
 
 def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
@@ -477,6 +476,7 @@ def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
         cursor.executemany(sql, params)
 
 
+STORE_CHUNK = 2000  # sheets saved at a time: an import holds this many objects, not all
 EXPORT_CHUNK = 1000  # sheets read at a time: an export holds this many, not all of them
 
 

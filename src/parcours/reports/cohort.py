@@ -11,7 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q
+from django.db.models.functions import Cast
 
 from parcours import bands
 from parcours.cases.choices import Assessment, FamilyStatus, PersonRole
@@ -223,13 +225,15 @@ def free_text(cohort: Cohort, sheet_ids: set, free: str, shown: set) -> dict[str
     ).exclude(text="")
     if free == FreeText.RELEASED:
         answers = answers.exclude(released_at=None)
-    answers = answers.select_related("response").only(
-        "response_id", "response__family_id", "code", "text"
-    )
-    for answer in answers.order_by("pk"):
-        if answer.response_id in sheet_ids and answer.text:
-            result[cluster_of[answer.code]].append(answer.text)
-            shown.add(answer.response.family_id)
+    sealed = Answer._meta.get_field("text")
+    rows = answers.order_by("pk").values_list("response_id", "response__family_id", "code", "text")
+    for response, family, code, text in rows:
+        if response in sheet_ids:
+            # Answer text is bound to its response and question (it is bulk-inserted).
+            text = sealed.unseal(text, f"{response}:{code}")
+            if text:
+                result[cluster_of[code]].append(text)
+                shown.add(family)
     return result
 
 
@@ -262,27 +266,20 @@ def tally(families, field: str) -> dict:
 
 def profile(families, family_count: int) -> dict:
     """Who the cohort are. Ages and years in the country are counted in bands, so pooled
-    families (which carry bands, not dates) count alongside the organisation's own."""
+    families (which carry bands, not dates) count alongside the organisation's own. Only ages
+    are worked out row by row (birth dates are encrypted); the rest are GROUP BYs."""
     now = today()
+    members = Person.objects.filter(family__in=families).order_by()
     ages: Counter = Counter()
     adults = children = children_over_18 = 0
-    origins: Counter = Counter()
-    years: dict = {}  # family -> years since the earliest arrival, exact or band floor
-    exact_years: dict = {}
-    children_of: Counter = Counter()
-    sealed_birth = Person._meta.get_field("birth_date")
-    members = Person.objects.filter(family__in=families).values_list(
-        "pk",
-        "family_id",
-        "role",
-        "birth_date",
-        "nationality",
-        "arrival_date",
-        "age_band",
-        "years_band",
+    births = members.annotate(key=Cast("pk", CharField())).values_list(
+        "key", "birth_date", "role", "age_band"
     )
-    for pk, family, role, birth, nationality, arrival, age_band, years_band in members:
-        birth = sealed_birth.unseal(birth, pk)
+    sql, params = births.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for _pk, birth, role, age_band in Person._meta.get_field("birth_date").unseal_rows(rows):
         age = birth.age_on(now) if birth else bands.lowest(age_band, bands.AGE_BANDS)
         ages[bands.age_band(age) or "unknown"] += 1
         adult = age >= bands.ADULT_AGE if age is not None else role != PersonRole.CHILD
@@ -290,14 +287,28 @@ def profile(families, family_count: int) -> dict:
         if role == PersonRole.CHILD:
             children += 1
             children_over_18 += adult
-            children_of[family] += 1
-        elif role == PersonRole.PARENT and nationality:
-            origins[nationality] += 1
-        if arrival:
-            stay = completed_years(arrival, now)
-            exact_years[family] = max(exact_years.get(family, 0), stay)
-        else:
-            stay = bands.lowest(years_band, bands.YEARS_BANDS)
+    children_of = dict(
+        members.filter(role=PersonRole.CHILD).values_list("family").annotate(n=Count("pk"))
+    )
+    origins = (
+        members.filter(role=PersonRole.PARENT)
+        .exclude(nationality="")
+        .values_list("nationality")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "nationality")
+    )
+    # Years in the country: since the family's earliest arrival, or a pooled band's floor.
+    exact_years = {
+        family: completed_years(first, now)
+        for family, first in members.exclude(arrival_date=None)
+        .values_list("family")
+        .annotate(first=Min("arrival_date"))
+    }
+    years = dict(exact_years)
+    for family, band in members.filter(arrival_date=None, years_band__gt="").values_list(
+        "family", "years_band"
+    ):
+        stay = bands.lowest(band, bands.YEARS_BANDS)
         if stay is not None:
             years[family] = max(years.get(family, 0), stay)
     year_bands = Counter(bands.years_band(y) for y in years.values())
@@ -307,7 +318,7 @@ def profile(families, family_count: int) -> dict:
         "children": children,
         "children_over_18": children_over_18,
         "age_bands": {label: ages[label] for label, _low in bands.AGE_BANDS if ages[label]},
-        "countries_of_origin": dict(origins.most_common()),
+        "countries_of_origin": dict(origins),
         "years_in_country": {
             "mean": round(statistics.mean(exact_years.values()), 1) if exact_years else None,
             "over_5": sum(1 for y in years.values() if y > 5),
@@ -367,35 +378,50 @@ def outcomes(families) -> dict:
 
 
 def baseline_change(families) -> dict:
-    """First against latest baseline per item: mean change read with the item's polarity."""
+    """First against latest baseline per item: mean change read with the item's polarity.
+
+    In the database: per family and item, the first and the latest score (by submission, then
+    score, as a sort of the pairs would take them) through window functions, then per item the
+    families with two scores or more, their summed change and how many went up or down."""
     sheets = Response.objects.filter(
         family__in=families, instrument="baseline", status=ResponseStatus.SUBMITTED
     )
-    rows = (
+    scores = (
         Answer.objects.filter(response__in=sheets, code__regex=r"^b[0-9]{2}_[a-z_]+$")
         .exclude(code__endswith="_why")
-        .values_list("response__family", "response__submitted_at", "code", "value")
+        .exclude(value="")
+        .annotate(family=F("response__family_id"), at=F("response__submitted_at"))
+        .values("family", "code", "at", "value")
     )
-    series: dict = {}
-    for family, when, code, value in rows:
-        if value:
-            series.setdefault((family, code), []).append((when, int(value)))
-    items: dict = {}
-    for (_family, code), points in series.items():
-        if len(points) < 2:
-            continue
-        points.sort()
-        change = points[-1][1] - points[0][1]
-        better = -change if code in WORSE_WHEN_HIGHER else change
-        items.setdefault(code, []).append(better)
-    return {
-        code: {
-            "families": len(v),
-            "mean_improvement": round(statistics.mean(v), 2),
-            "improved": sum(1 for c in v if c > 0),
+    inner, params = scores.query.sql_with_params()
+    score = "CAST(s.value AS INTEGER)"
+    by = "PARTITION BY s.family, s.code"
+    sql = f"""
+        SELECT code, COUNT(*), SUM(last - first), SUM(CASE WHEN last > first THEN 1 ELSE 0 END),
+               SUM(CASE WHEN last < first THEN 1 ELSE 0 END)
+        FROM (
+            SELECT DISTINCT s.family, s.code,
+                FIRST_VALUE({score}) OVER ({by} ORDER BY s.at, {score}) AS first,
+                FIRST_VALUE({score}) OVER ({by} ORDER BY s.at DESC, {score} DESC) AS last,
+                COUNT(*) OVER ({by}) AS n
+            FROM ({inner}) s
+        ) pairs
+        WHERE n >= 2
+        GROUP BY code
+        ORDER BY code
+    """  # noqa: S608 (the inner query is the ORM's, with its parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = {}
+    for code, n, change, up, down in rows:
+        worse = code in WORSE_WHEN_HIGHER
+        result[code] = {
+            "families": n,
+            "mean_improvement": round((-change if worse else change) / n, 2),
+            "improved": down if worse else up,
         }
-        for code, v in sorted(items.items())
-    }
+    return result
 
 
 def vulnerabilities(counts: dict[str, int]) -> dict:
