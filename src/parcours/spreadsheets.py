@@ -64,9 +64,8 @@ def check_workbook(name: str, data: bytes) -> None:
 
 
 def _limited(rows, name: str, max_rows: int):
-    """The rows, stopping with an error as soon as there are more than ``max_rows`` data rows
-    (the header is row 1)."""
-    for number, row in enumerate(rows):
+    """The data rows, stopping with an error as soon as there are more than ``max_rows``."""
+    for number, row in enumerate(rows, start=1):
         if number > max_rows:
             raise SpreadsheetError(
                 _("%(name)s has more than %(max)s rows; import it in parts.")
@@ -102,11 +101,21 @@ def _csv_in_zip(name: str, data: bytes) -> bytes:
 
 def read_table(name: str, data: bytes, max_rows: int | None = None) -> tuple[list[str], list[list]]:
     """(header, rows) of the first sheet of an XLSX file, of a UTF-8 CSV file, or of the main
-    CSV of an ODK Central .csv.zip download.
+    CSV of an ODK Central .csv.zip download, without its trailing empty rows.
 
     The size, an XLSX file's unpacked size and the number of rows are checked before and while
     reading, so a large or hostile file costs neither memory nor minutes.
     """
+    header, rows = iter_table(name, data, max_rows)
+    values = list(rows)
+    while values and not any(v not in (None, "") for v in values[-1]):
+        values.pop()
+    return header, values
+
+
+def iter_table(name: str, data: bytes, max_rows: int | None = None):
+    """(header, rows) as ``read_table`` reads them, the rows an iterator read as they are
+    used (a 100 000-row import never holds them all), empty rows included."""
     check_size(name, len(data))
     max_rows = max_rows or settings.PARCOURS_MAX_IMPORT_ROWS
     suffix = Path(name).suffix.lower()
@@ -117,29 +126,45 @@ def read_table(name: str, data: bytes, max_rows: int | None = None) -> tuple[lis
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
             rows = sheet.iter_rows(values_only=True)
-            values = [list(row) for row in _limited(rows, name, max_rows)]
-        except SpreadsheetError:
-            raise
+            first = next(rows, None)
         except Exception:
             raise SpreadsheetError(_("The file is not a readable .xlsx workbook.")) from None
+        rows = _unreadable_as_error(map(list, rows))
     elif suffix in (".csv", ".zip"):
         raw = _csv_in_zip(name, data) if suffix == ".zip" else data
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise SpreadsheetError(_("Save the CSV file as UTF-8.")) from None
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","  # KoboToolbox: ";"
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        values = list(_limited(reader, name, max_rows))
+        del raw
+        line = text.split("\n", 1)[0]
+        delimiter = ";" if line.count(";") > line.count(",") else ","  # KoboToolbox: ";"
+        rows = csv.reader(_lines(text), delimiter=delimiter)
+        first = next(rows, None)
     else:
         raise SpreadsheetError(_("Upload a .csv, .xlsx or .csv.zip file."))
-    while values and not any(v not in (None, "") for v in values[-1]):
-        values.pop()
-    if not values:
+    if first is None or not any(v not in (None, "") for v in first):
         raise SpreadsheetError(_("The file is empty."))
-    header = [str(h if h is not None else "").strip() for h in values[0]]
-    return header, values[1:]
+    header = [str(h if h is not None else "").strip() for h in first]
+    return header, _limited(rows, name, max_rows)
+
+
+def _lines(text: str):
+    """The lines of ``text`` with their ends, one at a time: a StringIO would copy the whole
+    text at four bytes a character. The csv reader joins a quoted field's lines itself."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def _unreadable_as_error(rows):
+    try:
+        yield from rows
+    except Exception:
+        raise SpreadsheetError(_("The file is not a readable .xlsx workbook.")) from None
 
 
 def row_count(name: str, data: bytes) -> int:

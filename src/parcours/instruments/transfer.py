@@ -22,7 +22,7 @@ from parcours.instruments.models import Answer, InstrumentVersion, Response, Res
 from parcours.instruments.xlsform import CASE_FIELD, Definition
 from parcours.privacy.audit import Actor, record_many
 from parcours.privacy.models import AuditAction
-from parcours.spreadsheets import read_table
+from parcours.spreadsheets import iter_table, row_count
 
 MAX_ERRORS = 50
 TEMPLATE_LABEL = "case number"  # the template's second row, for people, skipped on import
@@ -75,14 +75,29 @@ class TransferError(Exception):
         self.errors = errors
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
+    """One checked submission. Its answers are kept as their canonical JSON, one string
+    instead of a dict of some thirty strings: a 100 000-row import holds every row until it
+    has checked the last one."""
+
     number: int
-    family: Family
-    answers: dict
+    family_id: object  # the family's primary key: a model instance a row would cost more
+    packed: str
     submitted_at: datetime.datetime | None
     instance_id: str
     edits: str  # the instance ID this submission replaces (deprecatedID)
+
+    @classmethod
+    def of(cls, number, family_id, answers: dict, submitted_at, instance_id="", edits="") -> "Row":
+        return cls(number, family_id, pack(answers), submitted_at, instance_id, edits)
+
+    @property
+    def answers(self) -> dict:
+        return json.loads(self.packed)
+
+    def fingerprint(self, instrument: str) -> str:
+        return fingerprint_packed(self.family_id, instrument, self.packed)
 
 
 @dataclass
@@ -165,8 +180,21 @@ def _instance(text: str) -> str:
     return text.strip().removeprefix("uuid:")
 
 
+def pack(answers: dict) -> str:
+    return json.dumps(answers, sort_keys=True)
+
+
 def fingerprint(family_id, instrument: str, answers) -> str:
-    canonical = json.dumps({"f": str(family_id), "i": instrument, "a": answers}, sort_keys=True)
+    """What makes two sheets the same: the family, the instrument and every answer."""
+    return fingerprint_packed(family_id, instrument, pack(answers))
+
+
+def fingerprint_packed(family_id, instrument: str, packed: str) -> str:
+    # The canonical JSON of {"a": answers, "f": family, "i": instrument} with sorted keys,
+    # written around the answers' own canonical JSON rather than parsing it again.
+    canonical = (
+        f'{{"a": {packed}, "f": {json.dumps(str(family_id))}, "i": {json.dumps(instrument)}}}'
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -192,7 +220,7 @@ def read_responses(
     version = InstrumentVersion.objects.active(code, project)
     definition = version.definition
     try:
-        header, rows = read_table(name, data)
+        header, rows = iter_table(name, data)
     except ValueError as error:
         raise TransferError([str(error)]) from None
     columns = [_classify(h, definition) for h in header]
@@ -217,13 +245,6 @@ def read_responses(
     if errors:
         raise TransferError(errors)
     case_column = next(i for i, c in enumerate(columns) if c.kind == "case")
-    named = {_cell(row[case_column]) for row in rows if case_column < len(row)}
-    families = {  # only the files the rows name, not every file of the project
-        f.case_number: f
-        for f in Family.objects.filter(project=project, case_number__in=named - {""}).only(
-            "id", "case_number", "project_id"
-        )
-    }
     reading = Reading(
         version,
         [],
@@ -233,62 +254,35 @@ def read_responses(
             if h and (c.kind == "skip" or (c.kind == "meta" and c.code not in READ_METADATA))
         ],
     )
-    step = _("Checking the rows")
-    for number, row in enumerate(rows, start=2):
-        if progress is not None and number % 500 == 0:
-            progress(step, number - 1, len(rows))
-        cells = {"meta": {}, "question": {}, "choice": {}}
-        case = ""
-        for column, value in zip(columns, row, strict=False):
-            text = _cell(value)
-            if column.kind == "case":
-                case = text
-            elif column.kind == "question":
-                cells["question"][column.code] = text
-            elif column.kind == "choice":
-                cells["choice"].setdefault(column.code, []).append((column.choice, text))
-            elif column.kind == "meta":
-                cells["meta"][column.code] = text
-        meta = cells["meta"]
-        if (meta.get("reviewstate", "") or meta.get("_validation_status", "")).lower() in REJECTED:
-            reading.rejected += 1
-            continue
-        raw = dict(cells["question"])
-        for owner, flags in cells["choice"].items():
-            if not raw.get(owner):
-                raw[owner] = " ".join(c for c, flag in flags if flag.lower() in TRUE)
-        if case == TEMPLATE_LABEL or (not case and not any(raw.values())):
-            continue
-        family = families.get(case)
-        if family is None:
-            problem = (
-                _("row %(row)s, column case: empty") % {"row": number}
-                if not case
-                else _("row %(row)s, column case, %(case)r: no such case in %(project)s")
-                % {"row": number, "case": case, "project": project.slug}
-            )
-            if skip_unmatched:
-                reading.unmatched.append(problem)
-                continue
-            errors.append(problem)
-        parsed = {k: (v.split() if k in definition.multiple else v) for k, v in raw.items()}
-        answers, problems = check(definition, parsed, get_language() or "en", complete=False)
-        for code_, message in problems.items():
-            errors.append(
-                _("row %(row)s, column %(column)s, %(value)r: %(message)s")
-                % {"row": number, "column": code_, "value": raw.get(code_, ""), "message": message}
-            )
-        if family is not None:
-            reading.rows.append(
-                Row(
-                    number,
-                    family,
-                    answers,
-                    next(filter(None, (_moment(meta.get(k, "")) for k in SUBMITTED)), None),
-                    _instance(next(filter(None, (meta.get(k, "") for k in INSTANCE)), "")),
-                    _instance(meta.get("deprecatedid", "")),
+    families: dict = {}  # case number -> family id, for the files the rows name, as they come
+    step, total = _("Checking the rows"), row_count(name, data)
+    language = get_language() or "en"
+    for chunk in _chunks(enumerate(rows, start=2), LOOKUP_CHUNK):
+        named = {_cell(row[case_column]) for _n, row in chunk if case_column < len(row)}
+        named -= families.keys() | {""}
+        if named:
+            families.update(
+                Family.objects.filter(project=project, case_number__in=named).values_list(
+                    "case_number", "id"
                 )
             )
+        for number, row in chunk:
+            row_errors = _read_row(
+                reading,
+                definition,
+                columns,
+                number,
+                row,
+                families,
+                project,
+                skip_unmatched,
+                language,
+            )
+            errors.extend(row_errors)
+            if len(errors) >= MAX_ERRORS:
+                break
+        if progress is not None:
+            progress(step, chunk[-1][0] - 1, total)
         if len(errors) >= MAX_ERRORS:
             errors.append(_("… and possibly more; correct these first"))
             break
@@ -298,6 +292,81 @@ def read_responses(
         raise TransferError([_("the file has no rows")])
     reading.rows.sort(key=lambda r: (r.submitted_at or timezone.now(), r.number))
     return reading
+
+
+LOOKUP_CHUNK = 2000  # rows read between two lookups of the case numbers they name
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _read_row(
+    reading, definition, columns, number, row, families, project, skip_unmatched, language
+) -> list[str]:
+    """Check one row of a file: it joins ``reading`` (rows, rejected, unmatched), and its
+    problems are returned, each naming the row and the column."""
+    cells = {"meta": {}, "question": {}, "choice": {}}
+    case = ""
+    for column, value in zip(columns, row, strict=False):
+        text = _cell(value)
+        if column.kind == "case":
+            case = text
+        elif column.kind == "question":
+            cells["question"][column.code] = text
+        elif column.kind == "choice":
+            cells["choice"].setdefault(column.code, []).append((column.choice, text))
+        elif column.kind == "meta":
+            cells["meta"][column.code] = text
+    meta = cells["meta"]
+    if (meta.get("reviewstate", "") or meta.get("_validation_status", "")).lower() in REJECTED:
+        reading.rejected += 1
+        return []
+    raw = dict(cells["question"])
+    for owner, flags in cells["choice"].items():
+        if not raw.get(owner):
+            raw[owner] = " ".join(c for c, flag in flags if flag.lower() in TRUE)
+    if case == TEMPLATE_LABEL or (not case and not any(raw.values())):
+        return []
+    errors = []
+    family_id = families.get(case)
+    if family_id is None:
+        problem = (
+            _("row %(row)s, column case: empty") % {"row": number}
+            if not case
+            else _("row %(row)s, column case, %(case)r: no such case in %(project)s")
+            % {"row": number, "case": case, "project": project.slug}
+        )
+        if skip_unmatched:
+            reading.unmatched.append(problem)
+            return []
+        errors.append(problem)
+    parsed = {k: (v.split() if k in definition.multiple else v) for k, v in raw.items()}
+    answers, problems = check(definition, parsed, language, complete=False)
+    for code_, message in problems.items():
+        errors.append(
+            _("row %(row)s, column %(column)s, %(value)r: %(message)s")
+            % {"row": number, "column": code_, "value": raw.get(code_, ""), "message": message}
+        )
+    if family_id is not None and not errors:
+        reading.rows.append(
+            Row.of(
+                number,
+                family_id,
+                answers,
+                next(filter(None, (_moment(meta.get(k, "")) for k in SUBMITTED)), None),
+                _instance(next(filter(None, (meta.get(k, "") for k in INSTANCE)), "")),
+                _instance(meta.get("deprecatedid", "")),
+            )
+        )
+    return errors
 
 
 def import_responses(
@@ -335,13 +404,13 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
         .exclude(instance_id="")
         .values_list("instance_id", "pk", "fingerprint")
     }
-    prints = {fingerprint(r.family.pk, code, r.answers) for r in reading.rows}
+    marks = [row.fingerprint(code) for row in reading.rows]
+    prints = set(marks)
     printed = set(
         Response.objects.filter(fingerprint__in=prints).values_list("fingerprint", flat=True)
     )
     new, seen, corrections = [], set(), {}
-    for row in reading.rows:
-        mark = fingerprint(row.family.pk, code, row.answers)
+    for row, mark in zip(reading.rows, marks, strict=True):
         key = row.instance_id or mark
         if key in seen or (not row.instance_id and mark in printed):
             continue
@@ -369,7 +438,7 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
         chunk = new[at : at + STORE_CHUNK]
         responses = Response.objects.bulk_create(
             Response(
-                family=row.family,
+                family_id=row.family_id,
                 version=version,
                 instrument=code,
                 status=ResponseStatus.SUBMITTED,
@@ -441,23 +510,21 @@ def summary(result) -> list[str]:
 
 
 def _store_answers(definition: Definition, sheets) -> None:
-    """The answers of saved sheets: coded ones inserted in bulk without a model instance each
-    (an instance per answer costs more than the insert itself: bench/import_sheets.py), with
-    values prepared by the fields themselves, as the ORM would write them; free text through
-    the model, which encrypts it."""
+    """The answers of saved sheets, inserted in bulk without a model instance each (an instance
+    per answer costs more than the insert itself: bench/import_sheets.py), with values prepared
+    by the fields themselves, as the ORM would write them: free text sealed by its field,
+    bound to the sheet and the question as the model binds it."""
     meta = Answer._meta
     fields = [meta.get_field(n) for n in ("response", "code", "value", "text")]
-    prepare = fields[0].get_db_prep_value
-    coded, texts = [], []
+    prepare, text_field = fields[0].get_db_prep_value, fields[3]
+    params = []
     for response, answers in sheets:
         reference = prepare(response.pk, connection)
         for row in to_rows(definition, answers):
-            if row["text"]:
-                texts.append(Answer(response=response, **row))
-            else:
-                coded.append((reference, row["code"], row["value"], ""))
-    insert_many(meta.db_table, [f.column for f in fields], coded)
-    Answer.objects.bulk_create(texts, batch_size=1000)
+            code, text = row["code"], row["text"]
+            sealed = text_field.seal(text, f"{response.pk}:{code}") if text else ""
+            params.append((reference, code, row["value"], sealed))
+    insert_many(meta.db_table, [f.column for f in fields], params)
 
 
 def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
