@@ -179,8 +179,9 @@ def validate(project, name: str, data: bytes) -> dict[str, dict]:
 
 
 @transaction.atomic
-def import_cases(actor: Actor, project, name: str, data: bytes) -> tuple[int, int]:
-    """(families created, families already there)."""
+def import_cases(actor: Actor, project, name: str, data: bytes, progress=None) -> tuple[int, int]:
+    """(families created, families already there); ``progress(step, done, total)`` hears how
+    many were saved."""
     cases = validate(project, name, data)
     existing = set(
         Family.objects.filter(project=project, case_number__in=cases).values_list(
@@ -189,7 +190,9 @@ def import_cases(actor: Actor, project, name: str, data: bytes) -> tuple[int, in
     )
     managers = {u.username: u for u in User.objects.filter(memberships__project=project)}
     created = 0
-    for case, entry in cases.items():
+    for number, (case, entry) in enumerate(cases.items(), start=1):
+        if progress is not None and (number % 200 == 0 or number == len(cases)):
+            progress("Families", number, len(cases))
         if case in existing:
             continue
         f = entry["family"]

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from parcours.cases.importing import CaseImportError, import_cases
 from parcours.database import refresh_statistics
 from parcours.privacy.audit import Actor
+from parcours.progress import TerminalProgress
 from parcours.projects.commandline import author_or_error, project_or_error
 from parcours.spreadsheets import SpreadsheetError, read_file
 
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file")
         user = author_or_error(project_obj, as_user)
         try:
-            created, kept = import_cases(Actor(user), project_obj, path.name, read_file(path))
+            created, kept = import_cases(
+                Actor(user), project_obj, path.name, read_file(path), TerminalProgress()
+            )
         except (CaseImportError, SpreadsheetError) as error:
             errors = getattr(error, "errors", [str(error)])
             raise CommandError("nothing was imported:\n  " + "\n  ".join(errors)) from None
