@@ -6,6 +6,7 @@ rounded half-up to whole percent only for display.
 """
 
 import datetime
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -377,6 +378,9 @@ def outcomes(families) -> dict:
     }
 
 
+SCORED_ITEM = re.compile(r"^b[0-9]{2}_[a-z_]+$")
+
+
 def baseline_change(families) -> dict:
     """First against latest baseline per item: mean change read with the item's polarity.
 
@@ -386,27 +390,40 @@ def baseline_change(families) -> dict:
     sheets = Response.objects.filter(
         family__in=families, instrument="baseline", status=ResponseStatus.SUBMITTED
     )
+    items = {  # the scored items of every Baseline version (SQLite has no native regex)
+        q.name
+        for version in InstrumentVersion.objects.filter(instrument="baseline")
+        for q in version.definition.answerable
+        if SCORED_ITEM.match(q.name) and not q.name.endswith("_why")
+    }
+    if not items:
+        return {}
     scores = (
-        Answer.objects.filter(response__in=sheets, code__regex=r"^b[0-9]{2}_[a-z_]+$")
-        .exclude(code__endswith="_why")
+        Answer.objects.filter(response__in=sheets, code__in=items)
         .exclude(value="")
         .annotate(family=F("response__family_id"), at=F("response__submitted_at"))
         .values("family", "code", "at", "value")
     )
     inner, params = scores.query.sql_with_params()
     score = "CAST(s.value AS INTEGER)"
-    by = "PARTITION BY s.family, s.code"
+    # One ordering of each family's scores of an item, its whole partition in the frame: the
+    # first row holds the first score, the last the latest, and only row 1 is kept.
+    window = (
+        f"PARTITION BY s.family, s.code ORDER BY s.at, {score}"
+        " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+    )
     sql = f"""
         SELECT code, COUNT(*), SUM(last - first), SUM(CASE WHEN last > first THEN 1 ELSE 0 END),
                SUM(CASE WHEN last < first THEN 1 ELSE 0 END)
         FROM (
-            SELECT DISTINCT s.family, s.code,
-                FIRST_VALUE({score}) OVER ({by} ORDER BY s.at, {score}) AS first,
-                FIRST_VALUE({score}) OVER ({by} ORDER BY s.at DESC, {score} DESC) AS last,
-                COUNT(*) OVER ({by}) AS n
+            SELECT s.code,
+                ROW_NUMBER() OVER ({window}) AS place,
+                FIRST_VALUE({score}) OVER ({window}) AS first,
+                LAST_VALUE({score}) OVER ({window}) AS last,
+                COUNT(*) OVER ({window}) AS n
             FROM ({inner}) s
         ) pairs
-        WHERE n >= 2
+        WHERE place = 1 AND n >= 2
         GROUP BY code
         ORDER BY code
     """  # noqa: S608 (the inner query is the ORM's, with its parameters)
