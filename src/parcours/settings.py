@@ -281,13 +281,12 @@ STORAGES = {
 }
 
 # Sessions end with the browser, after PARCOURS_SESSION_IDLE_MINUTES without a request (the
-# session store's expiry, renewed by every request) and PARCOURS_SESSION_MAX_HOURS after
-# sign-in whatever the activity (parcours.accounts.middleware).
+# session store's expiry, renewed by a request once a minute at most) and
+# PARCOURS_SESSION_MAX_HOURS after sign-in whatever the activity (parcours.accounts.middleware).
 PARCOURS_SESSION_IDLE_MINUTES = env_int("PARCOURS_SESSION_IDLE_MINUTES", 30, minimum=2)
 PARCOURS_SESSION_MAX_HOURS = env_int("PARCOURS_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = PARCOURS_SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
 
 # Two-factor sign-in (django-otp, TOTP): required for every role unless turned off, which only
 # the demo does by default. Lost phone: `parcours reset-2fa USERNAME`.

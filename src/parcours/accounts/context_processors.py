@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from parcours.accounts import twofactor
+from parcours.accounts.middleware import seconds_left
 from parcours.accounts.models import Role
 
 
@@ -13,6 +14,7 @@ def roles(request):
         return {"second_factor_pending": True}  # no menu until the second factor is set up
     return {
         "session_idle_seconds": settings.PARCOURS_SESSION_IDLE_MINUTES * 60,
+        "session_seconds_left": seconds_left(request),
         "is_case_manager": user.has_role(Role.CASE_MANAGER),
         "is_coordinator": user.has_role(Role.COORDINATOR),
         "may_report": user.has_role(Role.COORDINATOR) or user.has_role(Role.EVALUATOR),

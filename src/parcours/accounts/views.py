@@ -14,7 +14,7 @@ from django_otp import login as otp_login
 
 from parcours.accounts import twofactor
 from parcours.accounts.forms import CodeForm, SignInForm
-from parcours.accounts.middleware import SIGNED_IN_AT
+from parcours.accounts.middleware import SIGNED_IN_AT, renew
 from parcours.privacy.audit import Actor, record_security
 from parcours.privacy.models import AuditAction
 
@@ -105,5 +105,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @require_GET
 def keep_alive(request):
-    """The page's "Stay signed in" button: a request that renews the idle limit."""
+    """The page's "Stay signed in" button: a request that renews the idle limit at once."""
+    renew(request)
     return HttpResponse(status=204)

@@ -74,17 +74,19 @@ document.addEventListener("htmx:afterSettle", () => {
   let warnTimer;
   let endTimer;
 
-  const arm = () => {
+  // The server renews the session once a minute at most, and says how long it has left: the
+  // page's data-session-left, then each htmx reply's X-Session-Seconds-Left header.
+  const arm = (left = idle) => {
     renewed = Date.now();
-    deadline = renewed + idle;
+    deadline = renewed + left;
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
-    warnTimer = setTimeout(() => dialog.open || dialog.showModal(), Math.max(idle / 2, idle - 60000));
+    warnTimer = setTimeout(() => dialog.open || dialog.showModal(), Math.max(left / 2, left - 60000));
     // Just after the server has forgotten the session: reloading leads to the sign-in page.
     endTimer = setTimeout(() => {
       stash(location.pathname);
       location.assign(location.href);
-    }, idle + 2000);
+    }, left + 2000);
   };
   const renew = () =>
     fetch(body.dataset.keepAlive, { credentials: "same-origin", redirect: "manual" }).then((r) => {
@@ -95,7 +97,10 @@ document.addEventListener("htmx:afterSettle", () => {
     dialog.close();
     renew();
   });
-  document.addEventListener("htmx:afterRequest", arm);
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const left = Number(event.detail.xhr.getResponseHeader("X-Session-Seconds-Left"));
+    if (left) arm(left * 1000);
+  });
   // Someone typing is at the screen: renew now and then rather than sign them out mid-sentence.
   document.addEventListener("input", () => {
     if (Date.now() < deadline && Date.now() - renewed > Math.min(300000, idle / 3)) renew();
@@ -109,5 +114,5 @@ document.addEventListener("htmx:afterSettle", () => {
     },
     true
   );
-  arm();
+  arm(Number(body.dataset.sessionLeft || 0) * 1000 || idle);
 })();
