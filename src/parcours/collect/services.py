@@ -162,7 +162,9 @@ def receive(actor: Actor, device: DeviceToken, data: bytes, language: str) -> bo
                 _("A different sheet was sent earlier under the same ID; it was not replaced."),
                 status=409,
             )
-    row = Row.of(1, family.pk, answers, None, submission.instance_id, submission.edits)
+    row = Row.of(
+        version.instrument, 1, family.pk, answers, None, submission.instance_id, submission.edits
+    )
     try:
         result = store(actor, Reading(version, [row]))
     except TransferError as error:

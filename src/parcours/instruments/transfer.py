@@ -77,27 +77,49 @@ class TransferError(Exception):
 
 @dataclass(slots=True)
 class Row:
-    """One checked submission. Its answers are kept as their canonical JSON, one string
-    instead of a dict of some thirty strings: a 100 000-row import holds every row until it
-    has checked the last one."""
+    """One checked submission. A 100 000-row import holds every row until it has checked the
+    last one, so a row is kept small: its fingerprint, taken once, and its answers as the JSON
+    list of their values beside their questions' codes, a tuple the rows with the same
+    questions share (the answers' own JSON was 830 bytes a row; these are about 230)."""
 
     number: int
     family_id: object  # the family's primary key: a model instance a row would cost more
-    packed: str
+    mark: str  # the fingerprint: family, instrument and every answer
+    codes: tuple[str, ...]
+    values: str
     submitted_at: datetime.datetime | None
     instance_id: str
     edits: str  # the instance ID this submission replaces (deprecatedID)
 
     @classmethod
-    def of(cls, number, family_id, answers: dict, submitted_at, instance_id="", edits="") -> "Row":
-        return cls(number, family_id, pack(answers), submitted_at, instance_id, edits)
+    def of(
+        cls, instrument, number, family_id, answers: dict, submitted_at, instance_id="", edits=""
+    ) -> "Row":
+        codes = _shared(tuple(sorted(answers)))
+        return cls(
+            number,
+            family_id,
+            fingerprint(family_id, instrument, answers),
+            codes,
+            json.dumps([answers[code] for code in codes]),
+            submitted_at,
+            instance_id,
+            edits,
+        )
 
     @property
     def answers(self) -> dict:
-        return json.loads(self.packed)
+        return dict(zip(self.codes, json.loads(self.values), strict=True))
 
-    def fingerprint(self, instrument: str) -> str:
-        return fingerprint_packed(self.family_id, instrument, self.packed)
+
+_CODES: dict[tuple, tuple] = {}
+
+
+def _shared(codes: tuple) -> tuple:
+    """One tuple for every row answering the same questions (kept for a few thousand sets)."""
+    if len(_CODES) > 5000:
+        _CODES.clear()
+    return _CODES.setdefault(codes, codes)
 
 
 @dataclass
@@ -186,14 +208,11 @@ def pack(answers: dict) -> str:
 
 def fingerprint(family_id, instrument: str, answers) -> str:
     """What makes two sheets the same: the family, the instrument and every answer."""
-    return fingerprint_packed(family_id, instrument, pack(answers))
-
-
-def fingerprint_packed(family_id, instrument: str, packed: str) -> str:
     # The canonical JSON of {"a": answers, "f": family, "i": instrument} with sorted keys,
-    # written around the answers' own canonical JSON rather than parsing it again.
+    # written around the answers' own canonical JSON.
     canonical = (
-        f'{{"a": {packed}, "f": {json.dumps(str(family_id))}, "i": {json.dumps(instrument)}}}'
+        f'{{"a": {pack(answers)}, "f": {json.dumps(str(family_id))}, '
+        f'"i": {json.dumps(instrument)}}}'
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -254,18 +273,18 @@ def read_responses(
             if h and (c.kind == "skip" or (c.kind == "meta" and c.code not in READ_METADATA))
         ],
     )
-    families: dict = {}  # case number -> family id, for the files the rows name, as they come
     step, total = _("Checking the rows"), row_count(name, data)
     language = get_language() or "en"
     for chunk in _chunks(enumerate(rows, start=2), LOOKUP_CHUNK):
         named = {_cell(row[case_column]) for _n, row in chunk if case_column < len(row)}
-        named -= families.keys() | {""}
-        if named:
-            families.update(
-                Family.objects.filter(project=project, case_number__in=named).values_list(
-                    "case_number", "id"
-                )
+        named.discard("")
+        # The chunk's own families only: kept for the whole file, the case numbers cost more
+        # than the rows (230 bytes a row).
+        families = dict(
+            Family.objects.filter(project=project, case_number__in=named).values_list(
+                "case_number", "id"
             )
+        )
         for number, row in chunk:
             row_errors = _read_row(
                 reading,
@@ -358,6 +377,7 @@ def _read_row(
     if family_id is not None and not errors:
         reading.rows.append(
             Row.of(
+                reading.version.instrument,
                 number,
                 family_id,
                 answers,
@@ -404,23 +424,23 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
         .exclude(instance_id="")
         .values_list("instance_id", "pk", "fingerprint")
     }
-    marks = [row.fingerprint(code) for row in reading.rows]
-    prints = set(marks)
-    printed = set(
-        Response.objects.filter(fingerprint__in=prints).values_list("fingerprint", flat=True)
-    )
+    printed = set()  # fingerprints of sheets already here, looked up a chunk at a time
+    for chunk in _chunks((row.mark for row in reading.rows), LOOKUP_CHUNK):
+        printed.update(
+            Response.objects.filter(fingerprint__in=chunk).values_list("fingerprint", flat=True)
+        )
     new, seen, corrections = [], set(), {}
-    for row, mark in zip(reading.rows, marks, strict=True):
-        key = row.instance_id or mark
-        if key in seen or (not row.instance_id and mark in printed):
+    for row in reading.rows:
+        key = row.instance_id or row.mark
+        if key in seen or (not row.instance_id and row.mark in printed):
             continue
         seen.add(key)
         earlier = current.get(row.instance_id) or current.get(row.edits)
-        if earlier and earlier[1] == mark:
+        if earlier and earlier[1] == row.mark:
             continue  # the same submission, unchanged
         if earlier:
             corrections[key] = earlier[0]  # an edited submission corrects its sheet
-        new.append((row, mark))
+        new.append(row)
     if corrections:
         busy = Response.objects.filter(supersedes_id__in=corrections.values())
         if busy.exists():
@@ -445,18 +465,18 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
                 author=actor.user,
                 submitted_at=row.submitted_at or now,
                 imported=True,
-                fingerprint=mark,
+                fingerprint=row.mark,
                 instance_id=row.instance_id,
-                supersedes_id=corrections.get(row.instance_id or mark),
+                supersedes_id=corrections.get(row.instance_id or row.mark),
                 correction_reason=reason % {"instance": row.edits or row.instance_id}
-                if (row.instance_id or mark) in corrections
+                if (row.instance_id or row.mark) in corrections
                 else "",
             )
-            for row, mark in chunk
+            for row in chunk
         )
         _store_answers(
             version.definition,
-            [(r, row.answers) for r, (row, _m) in zip(responses, chunk, strict=True)],
+            [(r, row.answers) for r, row in zip(responses, chunk, strict=True)],
         )
         record_many(actor, AuditAction.CREATE, responses)
         if progress is not None:

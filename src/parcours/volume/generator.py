@@ -577,12 +577,20 @@ class Generator:
                     why = rng.choice(WHY)
                     if why:
                         answers[f"{code}_why"] = why
-                rows[baseline.pk].append(Row.of(0, family.pk, answers, self._moment(day)))
+                rows[baseline.pk].append(
+                    Row.of(baseline.instrument, 0, family.pk, answers, self._moment(day))
+                )
                 scores = {
                     c: min(10, max(0, s + rng.choice([-1, 0, 1, 1]))) for c, s in scores.items()
                 }
             rows[css.pk].append(
-                Row.of(0, family.pk, self._summary(css.definition), self._moment(dates["until"]))
+                Row.of(
+                    css.instrument,
+                    0,
+                    family.pk,
+                    self._summary(css.definition),
+                    self._moment(dates["until"]),
+                )
             )
         for version in (baseline, css):
             if rows[version.pk]:
