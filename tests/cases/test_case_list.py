@@ -130,3 +130,34 @@ def test_each_referral_link_names_its_family(families, coordinator, login):
     for key, name in (("dupont", "Van den Berg family (referral)"), ("other", "Sharma family")):
         assert f'<a href="{families[key].get_absolute_url()}">{name}' in html
     assert f'<a href="{families["haddad"].get_absolute_url()}">PT-2026' in html
+
+
+def test_a_row_shows_the_parents_the_household_and_the_case_managers(
+    make_family, coordinator, login
+):
+    family = make_family(
+        members=[
+            make_person(given="Lina", family_name="Rahimi", role="child", birth="2016-01-01"),
+            make_person(given="Amina", family_name="Haddad"),
+            make_person(given="Omar", family_name="Rahimi"),
+        ]
+    )
+    html = login(coordinator).get(reverse("cases:list")).content.decode()
+    row = html[html.index(family.get_absolute_url()) :]
+    row = row[: row.index("</tr>")]
+    # Parents first in the name, the children's birth dates left sealed; a break between
+    # parents only; the case manager who registered the referral.
+    assert "Haddad / Rahimi family (referral)" in row
+    assert "<td>Amina Haddad<br>Omar Rahimi</td>" in row and "3 members" in row
+    assert "Lina" not in row and "<td>Sara</td>" in row
+
+
+def test_the_case_manager_filter_escapes_names_and_keeps_the_choice(
+    families, coordinator, colleague, login
+):
+    colleague.first_name = '<b>Zoë</b> "Z"'
+    colleague.save()
+    page = login(coordinator).get(reverse("cases:list"), {"case_manager": colleague.pk})
+    html = page.content.decode()
+    assert f'<option value="{colleague.pk}" selected>&lt;b&gt;Zoë&lt;/b&gt; &quot;Z&quot;' in html
+    assert "<b>Zoë</b>" not in html and '<option value="">anyone</option>' in html

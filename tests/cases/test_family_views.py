@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from parcours.cases.models import Family, Person, ScreeningAssessment
+from tests.conftest import make_person
 
 
 def test_the_family_page_shows_household_and_computed_counts(make_family, case_manager, login):
@@ -198,3 +199,22 @@ def test_editing_a_person_rebuilds_the_name_index(make_family, case_manager, log
     visible = Family.objects.all()
     assert list(search(visible, "benali")) == [family]
     assert list(search(visible, "amina haddad")) == []  # the old family name is gone
+
+
+def test_the_members_table_names_nationalities_in_the_reader_s_language(
+    make_family, case_manager, login
+):
+    family = make_family(
+        members=[
+            make_person(nationality="SY"),
+            make_person(given="Nour", nationality="stateless"),
+            make_person(given="Adam", nationality=""),
+        ]
+    )
+    client = login(case_manager)
+    page = client.get(reverse("family", args=[family.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    html = page.content.decode()
+    assert "<td>Syrie</td>" in html and "<td>apatride</td>" in html
+    adam = html[html.index(">Adam Haddad</a>") :]
+    adam = adam[: adam.index("</tr>")]
+    assert "<td>—</td>" in adam and "---------" not in adam  # no nationality recorded

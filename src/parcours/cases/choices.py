@@ -101,6 +101,17 @@ class Assessment(models.TextChoices):
 
 STATELESS = "stateless"
 UNKNOWN = "unknown"
+_NO_COUNTRY = {STATELESS: _("stateless"), UNKNOWN: _("unknown")}
+
+
+def nationality_label(code: str) -> str:
+    """One nationality's name in the active language. Looked up alone: the choices list
+    sorts every country's translated name, 2 ms each time a household member is shown."""
+    from django_countries import countries
+
+    if code in _NO_COUNTRY:
+        return str(_NO_COUNTRY[code])
+    return countries.name(code) or code
 
 
 def nationality_choices():
@@ -109,7 +120,6 @@ def nationality_choices():
 
     return [
         ("", "---------"),
-        (STATELESS, _("stateless")),
-        (UNKNOWN, _("unknown")),
+        *_NO_COUNTRY.items(),
         *((code, name) for code, name in countries),
     ]

@@ -45,6 +45,7 @@ def _later_referrals(family, user):
     """Later referrals of this family that ``user`` may see. Looked up by their link first:
     SQLite's statistics cannot tell that almost every file has no earlier referral, and
     through the gate's ordered index the lookup read every file of the project (115 ms at
-    100 000 families)."""
-    later = list(family.later_referrals.values_list("pk", flat=True))
+    100 000 families). Unordered, or SQLite walks the list's index for the files' order
+    instead of the link's (26 ms)."""
+    later = list(family.later_referrals.order_by().values_list("pk", flat=True))
     return Family.objects.visible_to(user).filter(pk__in=later) if later else Family.objects.none()

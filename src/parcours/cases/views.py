@@ -5,14 +5,13 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from parcours.accounts.models import Role, User
+from parcours.accounts.models import Role
 from parcours.cases import history, services
 from parcours.cases.access import (
     case_worker_required,
@@ -38,12 +37,10 @@ from parcours.cases.forms import (
     ScreeningForm,
 )
 from parcours.cases.lifecycle import TransitionError, check, get_transition
+from parcours.cases.listing import family_rows, for_table
 from parcours.cases.models import Family
-from parcours.cases.panels import MEMBERS
 from parcours.privacy.audit import Actor, record_listed
 from parcours.privacy.models import AuditEvent
-
-_LIST_PREFETCH = (MEMBERS, Prefetch("case_managers", queryset=User.objects.order_by("first_name")))
 
 
 @require_GET
@@ -64,7 +61,6 @@ def caseload(request):
         Family.objects.visible_to(request.user)
         .filter(case_managers=request.user)
         .exclude(status__in=[FamilyStatus.CLOSED, FamilyStatus.DECLINED, FamilyStatus.WITHDRAWN])
-        .prefetch_related(*_LIST_PREFETCH)
         .order_by("case_number", "-referred_on")
     )
     groups = {
@@ -76,14 +72,14 @@ def caseload(request):
             FamilyStatus.PAUSED,
         )
     }
-    for family in families:
+    for family in for_table(families):
         groups[family.status].append(family)
     record_listed(request, [f.pk for group in groups.values() for f in group])
     return render(
         request,
         "cases/caseload.html",
         {
-            "groups": [(FamilyStatus(s).label, fs) for s, fs in groups.items()],
+            "groups": [(FamilyStatus(s).label, family_rows(fs)) for s, fs in groups.items()],
             "may_refer": is_case_worker(request.user),
         },
     )
@@ -109,9 +105,9 @@ def case_list(request):
             families = families.filter(case_managers=data["case_manager"])
     # No join to the project (the table does not show it): with it, SQLite put the project
     # first and sorted every file for a deep page (160 ms instead of 5 at 100 000 families).
-    families = families.prefetch_related(*_LIST_PREFETCH)
     page = Paginator(
-        families.order_by("-referred_on", "-created_at"), settings.PARCOURS_CASE_LIST_PAGE_SIZE
+        for_table(families).order_by("-referred_on", "-created_at"),
+        settings.PARCOURS_CASE_LIST_PAGE_SIZE,
     ).get_page(criteria.get("page"))
     record_listed(request, [family.pk for family in page.object_list])
     return render(
@@ -120,6 +116,7 @@ def case_list(request):
         {
             "form": form,
             "page": page,
+            "rows": family_rows(page.object_list),
             "may_refer": is_case_worker(request.user),
         },
     )
