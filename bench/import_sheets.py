@@ -36,8 +36,8 @@ def main(rows: int) -> None:
     from parcours.accounts.models import Role
     from parcours.accounts.services import create_user
     from parcours.cases.models import Family
+    from parcours.database import insert_many
     from parcours.instruments.models import InstrumentVersion, Response
-    from parcours.instruments.transfer import insert_many
     from parcours.projects.services import create_project
 
     project = create_project(

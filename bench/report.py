@@ -27,8 +27,8 @@ def main(n: int) -> None:
     from parcours.accounts.models import Role
     from parcours.accounts.services import create_user
     from parcours.cases.models import Family
+    from parcours.database import insert_many
     from parcours.instruments.models import InstrumentVersion, Response
-    from parcours.instruments.transfer import insert_many
     from parcours.projects.services import create_project
     from parcours.reports.cohort import Cohort, compute
 

@@ -1,21 +1,38 @@
-"""Statistics for the database's query planner.
+"""What Parcours asks of the database beyond the ORM: bulk inserts, and statistics for the
+query planner.
 
-PostgreSQL keeps its own (autovacuum analyses tables as they grow). SQLite keeps none until
-ANALYZE runs, and without them picks weak indexes: a family's open actions found through the
-index on their status, 7 ms instead of 0.02 ms at 10 000 families. Parcours analyses SQLite
-after every migration (so each upgrade refreshes them) and after bulk loads (imports, the
-generator); a full ANALYZE takes about 3 s at 100 000 families.
+Statistics: PostgreSQL keeps its own (autovacuum analyses tables as they grow). SQLite keeps
+none until ANALYZE runs, and without them picks weak indexes: a family's open actions found
+through the index on their status, 7 ms instead of 0.02 ms at 10 000 families. Parcours
+analyses SQLite after every migration (so each upgrade refreshes them) and after bulk loads
+(imports, the generator); a full ANALYZE takes about 3 s at 100 000 families.
 """
 
-from django.db import connections
+from django.db import connection, connections
 
 
 def refresh_statistics(using: str = "default") -> None:
-    connection = connections[using]
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    database = connections[using]
+    if database.vendor == "sqlite":
+        with database.cursor() as cursor:
             cursor.execute("ANALYZE")
 
 
 def after_migrate(sender, using="default", **kwargs) -> None:
     refresh_statistics(using)
+
+
+def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
+    """Insert rows in bulk: PostgreSQL's COPY, or one prepared INSERT run over all rows
+    (SQLite's executemany loops in C)."""
+    quote = connection.ops.quote_name
+    columns_sql = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({columns_sql}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {quote(table)} ({columns_sql}) VALUES ({placeholders})"  # noqa: S608
+        cursor.executemany(sql, params)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from parcours.cases.models import Family
 from parcours.casework.models import consents_to_evaluation
+from parcours.database import insert_many
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.xlsform import CASE_FIELD, Definition
@@ -545,22 +546,6 @@ def _store_answers(definition: Definition, sheets) -> None:
             sealed = text_field.seal(text, f"{response.pk}:{code}") if text else ""
             params.append((reference, code, row["value"], sealed))
     insert_many(meta.db_table, [f.column for f in fields], params)
-
-
-def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
-    """Insert rows in bulk: PostgreSQL's COPY, or one prepared INSERT run over all rows
-    (SQLite's executemany loops in C)."""
-    quote = connection.ops.quote_name
-    columns_sql = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({columns_sql}) FROM STDIN") as copy:
-                for row in params:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {quote(table)} ({columns_sql}) VALUES ({placeholders})"  # noqa: S608
-        cursor.executemany(sql, params)
 
 
 STORE_CHUNK = 2000  # sheets saved at a time: an import holds this many objects, not all

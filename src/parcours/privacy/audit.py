@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from parcours.database import insert_many
 from parcours.privacy.keys import keyring
 from parcours.privacy.models import AuditAction, AuditEvent
 
@@ -72,10 +73,11 @@ def link(previous: str, event: AuditEvent) -> str:
     return hmac.new(keyring().audit_key, content.encode(), hashlib.sha256).hexdigest()
 
 
-def _append(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Chain and insert ``events`` after the last row, under a lock."""
+def _append(events: list[AuditEvent]) -> None:
+    """Chain and insert ``events`` after the last row, under a lock, in one statement: a list
+    page appends fifty rows, and fifty model inserts cost more than the writing (7 to N ms)."""
     if not events:
-        return events
+        return
     with transaction.atomic():  # on SQLite, BEGIN IMMEDIATE: writers queue here
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -83,10 +85,33 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
         previous = AuditEvent.objects.order_by("-id").values_list("chain", flat=True).first()
         previous = previous or GENESIS
         now = timezone.now()
+        rows = []
         for event in events:
             event.at = now
             event.chain = previous = link(previous, event)
-        return AuditEvent.objects.bulk_create(events)
+            rows.append(
+                tuple(
+                    field.get_db_prep_save(getattr(event, field.attname), connection)
+                    for field in _COLUMNS
+                )
+            )
+        insert_many(AuditEvent._meta.db_table, [field.column for field in _COLUMNS], rows)
+
+
+_COLUMNS = [
+    AuditEvent._meta.get_field(name)
+    for name in (
+        "at",
+        "user",
+        "action",
+        "object_type",
+        "object_id",
+        "family_id",
+        "ip_address",
+        "page",
+        "chain",
+    )
+]
 
 
 def _user(actor: Actor):
@@ -112,9 +137,9 @@ def _event(actor: Actor, action, obj, family_id=None) -> AuditEvent:
     )
 
 
-def record(actor: Actor, action: AuditAction, obj, *, family_id=None) -> AuditEvent:
+def record(actor: Actor, action: AuditAction, obj, *, family_id=None) -> None:
     """Append one row: the object's type and id, never its field values."""
-    return _append([_event(actor, action, obj, family_id)])[0]
+    _append([_event(actor, action, obj, family_id)])
 
 
 def record_many(actor: Actor, action: AuditAction, objects) -> None:
@@ -122,7 +147,7 @@ def record_many(actor: Actor, action: AuditAction, objects) -> None:
     _append([_event(actor, action, obj) for obj in objects])
 
 
-def record_security(actor: Actor, action: AuditAction, user=None) -> AuditEvent:
+def record_security(actor: Actor, action: AuditAction, user=None) -> None:
     """Sign-in and account events: not about a family, kept for the same review."""
     event = AuditEvent(
         user=user,
@@ -132,13 +157,13 @@ def record_security(actor: Actor, action: AuditAction, user=None) -> AuditEvent:
         ip_address=actor.ip_address,
         page=actor.page,
     )
-    return _append([event])[0]
+    _append([event])
 
 
-def record_operation(action: AuditAction, what: str, reference: str = "") -> AuditEvent:
+def record_operation(action: AuditAction, what: str, reference: str = "") -> None:
     """An operator's command on the whole database (a backup, a restore): no user, no family;
     ``reference`` names the result (the archive's SHA-256)."""
-    return _append([AuditEvent(action=action, object_type=what, object_id=reference)])[0]
+    _append([AuditEvent(action=action, object_type=what, object_id=reference)])
 
 
 def record_read(request, family) -> None:

@@ -46,10 +46,10 @@ from parcours.cases.models import (
 from parcours.cases.services import NAME_PURPOSE
 from parcours.casework.choices import ActionActor, ActionStatus, ConsentPurpose, ContactKind
 from parcours.casework.models import Action, CasePlan, Consent, Contact
-from parcours.database import refresh_statistics
+from parcours.database import insert_many, refresh_statistics
 from parcours.instruments.answers import check
 from parcours.instruments.models import InstrumentVersion, Response, ResponseStatus
-from parcours.instruments.transfer import Reading, Row, export_rows, insert_many, store
+from parcours.instruments.transfer import Reading, Row, export_rows, store
 from parcours.legal.choices import EventKind, ProcedureType
 from parcours.legal.choices import ProcedureStatus as LegalStatus
 from parcours.legal.models import Document, DocumentKind, Procedure, TimelineEvent
