@@ -37,7 +37,7 @@ from parcours.cases.forms import (
     ScreeningForm,
 )
 from parcours.cases.lifecycle import TransitionError, check, get_transition
-from parcours.cases.listing import family_rows, for_table
+from parcours.cases.listing import family_rows, for_table, table_page
 from parcours.cases.models import Family
 from parcours.privacy.audit import Actor, record_listed
 from parcours.privacy.models import AuditEvent
@@ -105,10 +105,11 @@ def case_list(request):
             families = families.filter(case_managers=data["case_manager"])
     # No join to the project (the table does not show it): with it, SQLite put the project
     # first and sorted every file for a deep page (160 ms instead of 5 at 100 000 families).
-    page = Paginator(
-        for_table(families).order_by("-referred_on", "-created_at"),
+    page = table_page(
+        families.order_by("-referred_on", "-created_at"),
+        criteria.get("page"),
         settings.PARCOURS_CASE_LIST_PAGE_SIZE,
-    ).get_page(criteria.get("page"))
+    )
     record_listed(request, [family.pk for family in page.object_list])
     return render(
         request,
