@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from parcours.cases import services as cases_services
-from parcours.cases.models import Family, NameToken, Person
+from parcours.cases.models import Family, NameToken, Person, ReckonedAge
 from parcours.instruments.models import Answer
 from parcours.legal.models import Document
 from parcours.privacy.audit import Actor
@@ -134,6 +134,9 @@ def test_one_member_is_erased_alone(whole_file, coordinator, login):
     assert Person.objects.get(pk=kept.pk).given_name == kept.given_name
     assert not NameToken.objects.filter(person=gone).exists()
     assert NameToken.objects.filter(person=kept).exists()
+    # The age band worked out from the erased birth date goes with it.
+    assert not ReckonedAge.objects.filter(person=gone).exists()
+    assert ReckonedAge.objects.filter(person=kept).exists()
     assert Family.objects.get(pk=family.pk).erased_at is None
 
 

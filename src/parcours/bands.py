@@ -40,5 +40,18 @@ def age_band(age: int | None) -> str:
     return band(age, AGE_BANDS)
 
 
+def band_on(birth, pooled_band: str, day) -> str:
+    """A member's age band on ``day``: from the birth date (a PartialDate) when there is one,
+    else the band a pooled family carries ("" when neither is known)."""
+    return age_band(birth.age_on(day) if birth else lowest(pooled_band, AGE_BANDS))
+
+
+def adult_by_band(band: str, is_child: bool) -> bool:
+    """Adult when the band starts at 18 or later (the bands break there); with no band, a
+    member not recorded as a child."""
+    low = lowest(band, AGE_BANDS)
+    return low >= ADULT_AGE if low is not None else not is_child
+
+
 def years_band(years: int | None) -> str:
     return band(years, YEARS_BANDS)

@@ -96,11 +96,17 @@ PARCOURS_BACKGROUND_ROWS = env_int("PARCOURS_BACKGROUND_ROWS", 2000, minimum=1)
 PARCOURS_JOB_KEEP_DAYS = env_int("PARCOURS_JOB_KEEP_DAYS", 7, minimum=1)
 
 # What the worker does every day on its own, at or after a local time ("" switches it off):
-# retention (on by default in production), and a sealed backup into PARCOURS_BACKUP_DIR when
+# the members' age bands for the day's reports, retention (on by default in production), and a
+# sealed backup into PARCOURS_BACKUP_DIR when
 # one is set, deleting there the archives older than PARCOURS_BACKUP_KEEP_DAYS.
 PARCOURS_BACKUP_DIR = env_str("PARCOURS_BACKUP_DIR")
 PARCOURS_BACKUP_KEEP_DAYS = env_int("PARCOURS_BACKUP_KEEP_DAYS", 35, minimum=1)
 PARCOURS_DAILY = {
+    "cases.ages": (
+        "parcours.cases.jobs.reckon_ages",
+        env_str("PARCOURS_AGES_AT", "00:05"),
+        "Age bands",
+    ),
     "backups.backup": (
         "parcours.backups.jobs.nightly_backup",
         env_str("PARCOURS_BACKUP_AT", "02:15") if PARCOURS_BACKUP_DIR else "",

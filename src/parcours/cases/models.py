@@ -379,6 +379,23 @@ class Person(Versioned):
         return completed_years(start, today()) if start else None
 
 
+class ReckonedAge(models.Model):
+    """A member's age band on one day, worked out from the sealed birth date (the daily run
+    of ``parcours.cases.ages``, and each save of the member), so that the cohort report counts
+    bands with a GROUP BY instead of decrypting every birth date. Like sex and nationality it
+    is kept in plain: a band of years, never a date. A row counts on its own day only; a member
+    without one for today is worked out from the birth date."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, primary_key=True, related_name="reckoned_age"
+    )
+    band = models.CharField(max_length=8, blank=True)  # "" when the age is not known
+    on = models.DateField()
+
+    def __str__(self):
+        return f"{self.band or '?'} on {self.on}"
+
+
 class NameToken(models.Model):
     """A blind-index entry: one keyed hash per word of a member's name, for exact search."""
 

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Role, User
+from parcours.cases.ages import reckon_person
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import TransitionError, check, get_transition
 from parcours.cases.models import (
@@ -144,6 +145,7 @@ def save_person(actor: Actor, person: Person) -> Person:
     created = person._state.adding
     person.save()
     _index_name(person)
+    reckon_person(person)
     record(actor, AuditAction.CREATE if created else AuditAction.UPDATE, person)
     return person
 

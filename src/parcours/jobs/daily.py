@@ -1,4 +1,4 @@
-"""The work the worker does every day on its own (PARCOURS_DAILY): retention, a backup.
+"""What the worker does every day on its own (PARCOURS_DAILY): age bands, retention, a backup.
 
 Each entry runs once a day, at or after its time (local time), as a job of its own: however many
 workers run, one of them makes the day's job (a unique day per kind decides) and one runs it. A

@@ -93,6 +93,7 @@ NOT_PERSONAL = {
     "cases.Person.country_of_birth": _("a country code, counted in reports"),
     "cases.Person.age_band": _("a band of years (pooled network data)"),
     "cases.Person.years_band": _("a band of years (pooled network data)"),
+    "cases.ReckonedAge.band": _("a band of years on one day, worked out for the reports"),
     "cases.ScreeningAssessment.result": _("a code"),
     "cases.StatusChange.from_status": _("a code"),
     "cases.StatusChange.to_status": _("a code"),

@@ -13,10 +13,22 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
 from parcours import bands
+from parcours.cases.ages import unsealed_births
 from parcours.cases.choices import Assessment, FamilyStatus, PersonRole
 from parcours.cases.models import Family, Person, ScreeningAssessment, today
 from parcours.casework.models import Contact, consents_to_evaluation
@@ -267,30 +279,20 @@ def tally(families, field: str) -> dict:
 
 def profile(families, family_count: int) -> dict:
     """Who the cohort are. Ages and years in the country are counted in bands, so pooled
-    families (which carry bands, not dates) count alongside the organisation's own. Only ages
-    are worked out row by row (birth dates are encrypted); the rest are GROUP BYs."""
+    families (which carry bands, not dates) count alongside the organisation's own. Ages are
+    the day's bands (``parcours.cases.ages``); the rest are GROUP BYs, one per family for
+    children and years in the country."""
     now = today()
     members = Person.objects.filter(family__in=families).order_by()
     ages: Counter = Counter()
     adults = children = children_over_18 = 0
-    births = members.annotate(key=Cast("pk", CharField())).values_list(
-        "key", "birth_date", "role", "age_band"
-    )
-    sql, params = births.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for _pk, birth, role, age_band in Person._meta.get_field("birth_date").unseal_rows(rows):
-        age = birth.age_on(now) if birth else bands.lowest(age_band, bands.AGE_BANDS)
-        ages[bands.age_band(age) or "unknown"] += 1
-        adult = age >= bands.ADULT_AGE if age is not None else role != PersonRole.CHILD
-        adults += adult
+    for (band, role), n in age_counts(members, now).items():
+        ages[band or "unknown"] += n
+        adult = bands.adult_by_band(band, role == PersonRole.CHILD)
+        adults += n * adult
         if role == PersonRole.CHILD:
-            children += 1
-            children_over_18 += adult
-    children_of = dict(
-        members.filter(role=PersonRole.CHILD).values_list("family").annotate(n=Count("pk"))
-    )
+            children += n
+            children_over_18 += n * adult
     origins = (
         members.filter(role=PersonRole.PARENT)
         .exclude(nationality="")
@@ -299,20 +301,29 @@ def profile(families, family_count: int) -> dict:
         .order_by("-n", "nationality")
     )
     # Years in the country: since the family's earliest arrival, or a pooled band's floor.
-    exact_years = {
-        family: completed_years(first, now)
-        for family, first in members.exclude(arrival_date=None)
-        .values_list("family")
-        .annotate(first=Min("arrival_date"))
-    }
-    years = dict(exact_years)
-    for family, band in members.filter(arrival_date=None, years_band__gt="").values_list(
-        "family", "years_band"
-    ):
-        stay = bands.lowest(band, bands.YEARS_BANDS)
-        if stay is not None:
-            years[family] = max(years.get(family, 0), stay)
-    year_bands = Counter(bands.years_band(y) for y in years.values())
+    pooled_floor = Case(
+        *(
+            When(arrival_date=None, years_band=label, then=Value(low))
+            for label, low in bands.YEARS_BANDS
+        ),
+        output_field=IntegerField(),
+    )
+    per_family = members.values_list("family").annotate(
+        children=Count("pk", filter=Q(role=PersonRole.CHILD)),
+        first=Min("arrival_date"),
+        pooled=Max(pooled_floor),
+    )
+    children_of: Counter = Counter()
+    exact_years, years = [], []
+    for _family, n_children, first, pooled in per_family:
+        children_of[n_children] += 1
+        exact = completed_years(first, now) if first else None
+        if exact is not None:
+            exact_years.append(exact)
+        if exact is not None or pooled is not None:
+            years.append(max(exact or 0, pooled or 0))
+    children_of[0] += family_count - sum(children_of.values())
+    year_bands = Counter(bands.years_band(y) for y in years)
     return {
         "families": family_count,
         "adults": adults,
@@ -321,24 +332,35 @@ def profile(families, family_count: int) -> dict:
         "age_bands": {label: ages[label] for label, _low in bands.AGE_BANDS if ages[label]},
         "countries_of_origin": dict(origins),
         "years_in_country": {
-            "mean": round(statistics.mean(exact_years.values()), 1) if exact_years else None,
-            "over_5": sum(1 for y in years.values() if y > 5),
-            "over_10": sum(1 for y in years.values() if y > 10),
+            "mean": round(statistics.mean(exact_years), 1) if exact_years else None,
+            "over_5": sum(1 for y in years if y > 5),
+            "over_10": sum(1 for y in years if y > 10),
             "bands": {
                 label: year_bands[label] for label, _low in bands.YEARS_BANDS if year_bands[label]
             },
         },
         "status_at_entry": tally(families, "status_at_entry"),
-        "children_per_family": {
-            str(k): v
-            for k, v in sorted(
-                (
-                    Counter(children_of.values()) + Counter({0: family_count - len(children_of)})
-                ).items()
-            )
-        },
+        "children_per_family": {str(k): v for k, v in sorted(children_of.items()) if v > 0},
         "procedure_status": tally(families, "procedure_status"),
     }
+
+
+def age_counts(members, now) -> Counter:
+    """Members per (age band, role) on ``now``: the bands worked out for the day counted by
+    the database, and only the members without one (added in bulk, or before the day's run)
+    worked out from their sealed birth dates."""
+    counts: Counter = Counter()
+    reckoned = Case(When(reckoned_age__on=now, then=F("reckoned_age__band")), default=None)
+    missing = 0
+    for band, role, n in members.values_list(reckoned, "role").annotate(n=Count("pk")):
+        if band is None:
+            missing += n
+        else:
+            counts[band, role] += n
+    if missing:
+        for _key, birth, role, pooled in unsealed_births(members.exclude(reckoned_age__on=now)):
+            counts[bands.band_on(birth, pooled, now), role] += 1
+    return counts
 
 
 def engagement(families) -> dict:
@@ -387,9 +409,18 @@ def baseline_change(families) -> dict:
     In the database: per family and item, the first and the latest score (by submission, then
     score, as a sort of the pairs would take them) through window functions, then per item the
     families with two scores or more, their summed change and how many went up or down."""
-    sheets = Response.objects.filter(
-        family__in=families, instrument="baseline", status=ResponseStatus.SUBMITTED
+    baselines = Response.objects.filter(instrument="baseline", status=ResponseStatus.SUBMITTED)
+    # Only families with two baselines or more have a change: the others' scores are left
+    # out before the window sorts them (a third of the rows at 100 000 families).
+    repeated = (
+        baselines.filter(family__in=families)
+        .order_by()
+        .values("family")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .values("family")
     )
+    sheets = baselines.filter(family__in=repeated)
     items = {  # the scored items of every Baseline version (SQLite has no native regex)
         q.name
         for version in InstrumentVersion.objects.filter(instrument="baseline")

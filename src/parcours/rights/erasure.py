@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from parcours.cases.models import Family, NameToken, Person
+from parcours.cases.models import Family, NameToken, Person, ReckonedAge
 from parcours.legal.models import Document
 from parcours.privacy import files
 from parcours.privacy.audit import Actor, record
@@ -81,6 +81,7 @@ def erase(actor: Actor, family: Family, reason: str, person: Person | None = Non
     _documents(family, person).update(file_key="", file_name="", file_size=0)
     people = [person.pk] if person is not None else family.members.values_list("pk", flat=True)
     NameToken.objects.filter(person_id__in=list(people)).delete()
+    ReckonedAge.objects.filter(person_id__in=list(people)).delete()
     transaction.on_commit(lambda: [files.delete(key) for key in keys])
     erasure = Erasure.objects.create(
         family_id=family.pk,
