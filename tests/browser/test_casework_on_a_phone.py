@@ -45,6 +45,15 @@ def test_a_home_visit_and_an_action_from_a_phone(live_server, new_page, make_fam
     actions.get_by_role("button", name="Done").click()
     expect(actions).to_contain_text("No open action.")
 
+    # A phone call, logged in place: the box fetches its form when opened.
+    contacts.locator("summary").click()
+    contacts.locator("#id_kind").select_option("phone_call")
+    contacts.locator("#id_minutes").fill("10")
+    contacts.locator("#id_note").fill("Called about the appointment")
+    contacts.get_by_role("button", name="Save the contact").click()
+    expect(contacts).to_contain_text("Called about the appointment")
+    expect(contacts.locator("details")).not_to_have_attribute("open", "")
+
     # The page fits the phone: nothing wider than the screen.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1

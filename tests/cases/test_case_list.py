@@ -1,9 +1,10 @@
 """The case list: search by case number or name, filters, pages, htmx, bounded queries."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
-from parcours.cases import services
+from parcours.cases import listing, services
 from parcours.cases.models import Family
 from tests.conftest import make_person
 
@@ -73,14 +74,56 @@ def test_the_list_is_paginated(settings, families, coordinator, login):
     assert len(second.context["page"]) == 1
 
 
+def test_pages_name_the_count_and_stop_at_the_last(settings, families, coordinator, login):
+    settings.PARCOURS_CASE_LIST_PAGE_SIZE = 2
+    client = login(coordinator)
+    first = client.get(reverse("cases:list")).content.decode()
+    assert "3 families" in first and "Page 1 of 2" in first and ">Next<" in first
+    second = client.get(reverse("cases:list"), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second and ">Next<" not in second and ">Previous<" in second
+    past = client.get(reverse("cases:list"), {"page": 9})
+    assert past.context["page"].number == 2  # an exact count knows the last page
+
+
+def test_a_large_list_shows_the_databases_estimate_and_pages_by_its_keys(
+    settings, families, coordinator, login, monkeypatch
+):
+    """Past ESTIMATE_ABOVE the list says "about N" (PostgreSQL's estimate) instead of counting
+    every row on every page; whether a next page exists is read from the keys."""
+    settings.PARCOURS_CASE_LIST_PAGE_SIZE = 2
+    monkeypatch.setattr(listing, "estimated_count", lambda rows: 123_456)
+    client = login(coordinator)
+    first = client.get(reverse("cases:list")).content.decode()
+    assert "about 120\u202f000 families" in first and "Page 1 of about 60000" in first
+    assert ">Next<" in first
+    second = client.get(reverse("cases:list"), {"page": 2}).content.decode()
+    assert ">Next<" not in second and "Amina Haddad" in second + first
+    past = client.get(reverse("cases:list"), {"page": 70000}).content.decode()
+    assert "No family on this page." in past and ">First page<" in past
+    assert "Page 70000 of about 70000" in past
+    monkeypatch.setattr(listing, "estimated_count", lambda rows: 9_000)  # small: counted
+    assert "3 families" in client.get(reverse("cases:list")).content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the estimate is PostgreSQL's planner's"
+)
+def test_postgresqls_estimate_is_near_the_count(families, project):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_family")
+    rows = Family.objects.filter(project=project)
+    assert 1 <= listing.estimated_count(rows) <= 10
+
+
 def test_the_list_query_count_does_not_grow_with_families(
     make_family, coordinator, login, django_assert_max_num_queries
 ):
     client = login(coordinator)
     make_family()
-    # 17: the page's own, the second factor's device, and the audit rows of the families shown
-    # (appended under a lock, PostgreSQL's advisory lock, after the last row's chain value).
-    with django_assert_max_num_queries(17) as few:
+    # 18: the page's own (on PostgreSQL, the planner's estimate before the count), the second
+    # factor's device, and the audit rows of the families shown (appended under a lock,
+    # PostgreSQL's advisory lock, after the last row's chain value).
+    with django_assert_max_num_queries(18) as few:
         client.get(reverse("cases:list"))
     for _ in range(8):
         make_family()

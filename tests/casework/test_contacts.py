@@ -70,6 +70,29 @@ def test_someone_outside_the_family_cannot_be_present(make_family, case_manager,
     assert not Contact.objects.exists()
 
 
+def test_the_family_page_fetches_the_contact_form_when_its_box_is_opened(
+    make_family, case_manager, login
+):
+    family = make_family("active")
+    client = login(case_manager)
+    url = reverse("casework:contact_create", args=[family.pk])
+    page = client.get(family.get_absolute_url()).content.decode()
+    panel = page[page.index('id="contacts"') :]
+    # Closed, the box holds a link to the form's own page, and htmx fetches the form on opening.
+    assert 'name="minutes"' not in panel and f'hx-get="{url}" hx-trigger="toggle once"' in panel
+    assert f'<a href="{url}">Open the contact form</a>' in panel
+    fetched = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fetched and f'hx-post="{url}"' in fetched
+    assert 'name="minutes"' in fetched and "Amina Haddad" in fetched  # who was present
+    assert "<html" in client.get(url).content.decode()  # without script: the whole page
+
+
+def test_a_closed_file_offers_no_box_to_log_a_contact(make_family, coordinator, login):
+    family = make_family("closed")
+    page = login(coordinator).get(family.get_absolute_url()).content.decode()
+    assert "Open the contact form" not in page and "Log a contact" not in page
+
+
 def test_an_htmx_error_comes_back_in_the_panel_with_what_was_typed(
     make_family, case_manager, login
 ):
@@ -81,6 +104,7 @@ def test_an_htmx_error_comes_back_in_the_panel_with_what_was_typed(
     )
     html = response.content.decode()
     assert "This date is in the future." in html and "Keep this text" in html
+    assert "<details open" in html  # the box stays open on the form
     assert not Contact.objects.exists()
 
 

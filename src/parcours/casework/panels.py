@@ -7,7 +7,6 @@ from django.db.models import Count, Q
 from parcours.cases.models import Family
 from parcours.casework.choices import ActionStatus, ContactKind
 from parcours.casework.due import due_items
-from parcours.casework.forms import ContactForm
 from parcours.casework.models import CasePlan
 from parcours.casework.schedule import next_review_due
 from parcours.casework.services import CONTACT_STATES, WORK_STATES
@@ -33,13 +32,15 @@ def contact_counts(family, today: datetime.date) -> list[dict]:
 
 
 def contacts_panel(family, today, form=None) -> dict:
+    """The counts, the latest contacts and the box to log one: ``form`` when it comes back
+    with errors, otherwise fetched when the box is opened."""
     return {
         "recent_contacts": family.contacts.select_related("author")
         .prefetch_related("present")
         .order_by("-on", "-created_at")[:RECENT_CONTACTS],
         "contact_counts": contact_counts(family, today),
-        "contact_form": form
-        or (ContactForm(family=family) if family.status in CONTACT_STATES else None),
+        "may_log_contact": family.status in CONTACT_STATES,
+        "contact_form": form,
     }
 
 

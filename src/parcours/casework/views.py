@@ -56,9 +56,14 @@ def _page(request, family, form, title, template="casework/form.html", **extra):
 
 @require_http_methods(["GET", "POST"])
 def contact_create(request, pk):
-    """Log a contact; from the family page htmx swaps the contacts panel in place."""
+    """Log a contact; from the family page htmx fetches the form into the contacts panel,
+    and swaps the panel in place once it is sent."""
     family = visible_family(request, pk)
     form = ContactForm(posted(request), family=family)
+    if is_htmx(request) and request.method == "GET":
+        return render(
+            request, "casework/_contact_form.html", {"family": family, "contact_form": form}
+        )
     saved = _submitted(
         request,
         form,
