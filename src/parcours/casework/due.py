@@ -1,7 +1,9 @@
 """The one place that collects what is due: for "my week", the family page and the calendar.
 
 Each collector takes the families in view and the day, and yields DueItems. Later capabilities
-(instrument sheets, legal deadlines) add their collector to COLLECTORS.
+(instrument sheets, legal deadlines) add their collector to COLLECTORS. Each rule is also a
+function of one family's values (``action_item``, ``quiet_item``, ...), which the family page
+applies to what its panels have read, instead of querying again.
 """
 
 import datetime
@@ -36,6 +38,44 @@ class DueItem:
         return self.on < today
 
 
+def action_item(action, family) -> DueItem:
+    return DueItem(
+        "action",
+        str(_("action due")),
+        action.due_on,
+        family,
+        reverse("family", args=[family.pk]) + "#actions",
+        f"action-{action.pk}",
+    )
+
+
+def review_item(family, due: datetime.date) -> DueItem:
+    return DueItem(
+        "review",
+        str(_("review due")),
+        due,
+        family,
+        reverse("casework:review_create", args=[family.pk]),
+        f"review-{family.pk}-{due.isoformat()}",
+    )
+
+
+def quiet_item(family, last_contact: datetime.date | None, until) -> DueItem | None:
+    """No contact for the project's alert period, from the last contact (or admission)."""
+    since = max(filter(None, [last_contact, family.admitted_on]))
+    alert_on = since + datetime.timedelta(days=family.project.contact_alert_days)
+    if alert_on > until:
+        return None
+    return DueItem(
+        "no_contact",
+        str(_("no contact since %(date)s") % {"date": date_format(since, "SHORT_DATE_FORMAT")}),
+        alert_on,
+        family,
+        reverse("family", args=[family.pk]) + "#contacts",
+        f"contact-{family.pk}-{since.isoformat()}",
+    )
+
+
 def _actions(families, today, until) -> Iterable[DueItem]:
     actions = (
         Action.objects.filter(
@@ -48,14 +88,7 @@ def _actions(families, today, until) -> Iterable[DueItem]:
         .order_by("due_on")
     )
     for action in actions:
-        yield DueItem(
-            "action",
-            str(_("action due")),
-            action.due_on,
-            action.family,
-            reverse("family", args=[action.family_id]) + "#actions",
-            f"action-{action.pk}",
-        )
+        yield action_item(action, action.family)
 
 
 def _reviews(families, today, until) -> Iterable[DueItem]:
@@ -73,14 +106,7 @@ def _reviews(families, today, until) -> Iterable[DueItem]:
     for family in active:
         due = next_review_due(family, family.last_review, family.status_changes.all(), today)
         if due and due <= until:
-            yield DueItem(
-                "review",
-                str(_("review due")),
-                due,
-                family,
-                reverse("casework:review_create", args=[family.pk]),
-                f"review-{family.pk}-{due.isoformat()}",
-            )
+            yield review_item(family, due)
 
 
 def _no_contact(families, today, until) -> Iterable[DueItem]:
@@ -90,20 +116,26 @@ def _no_contact(families, today, until) -> Iterable[DueItem]:
         .annotate(last_contact=Max("contacts__on"))
     )
     for family in quiet:
-        since = max(filter(None, [family.last_contact, family.admitted_on]))
-        alert_on = since + datetime.timedelta(days=family.project.contact_alert_days)
-        if alert_on <= until:
-            yield DueItem(
-                "no_contact",
-                str(
-                    _("no contact since %(date)s")
-                    % {"date": date_format(since, "SHORT_DATE_FORMAT")}
-                ),
-                alert_on,
-                family,
-                reverse("family", args=[family.pk]) + "#contacts",
-                f"contact-{family.pk}-{since.isoformat()}",
-            )
+        item = quiet_item(family, family.last_contact, until)
+        if item:
+            yield item
+
+
+def casework_due(family, today, *, open_actions, next_review, last_contact) -> list[DueItem]:
+    """One family's actions, review and contact due, by the rules of the collectors above,
+    from what the family page has read already (its open actions, its next review, its latest
+    contact), so the page does not read them twice."""
+    until = today + datetime.timedelta(days=HORIZON_DAYS)
+    items = []
+    if family.status in OPEN_STATES:
+        items += [action_item(a, family) for a in open_actions if a.due_on and a.due_on <= until]
+    if family.status == FamilyStatus.ACTIVE:
+        if next_review and next_review <= until:
+            items.append(review_item(family, next_review))
+        quiet = quiet_item(family, last_contact, until)
+        if quiet:
+            items.append(quiet)
+    return items
 
 
 Collector = Callable[..., Iterable[DueItem]]
@@ -113,5 +145,8 @@ COLLECTORS: list[Collector] = [_actions, _reviews, _no_contact]
 def due_items(families, today: datetime.date, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
     """Everything overdue or due within ``horizon_days`` for ``families``, soonest first."""
     until = today + datetime.timedelta(days=horizon_days)
-    items = [item for collect in COLLECTORS for item in collect(families, today, until)]
+    return soonest_first(item for collect in COLLECTORS for item in collect(families, today, until))
+
+
+def soonest_first(items: Iterable[DueItem]) -> list[DueItem]:
     return sorted(items, key=lambda i: (i.on, i.kind, i.family.case_number))

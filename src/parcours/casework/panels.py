@@ -4,9 +4,8 @@ import datetime
 
 from django.db.models import Count, Q
 
-from parcours.cases.models import Family
 from parcours.casework.choices import ActionStatus, ContactKind
-from parcours.casework.due import due_items
+from parcours.casework.due import casework_due
 from parcours.casework.models import CasePlan
 from parcours.casework.schedule import next_review_due
 from parcours.casework.services import CONTACT_STATES, WORK_STATES
@@ -35,9 +34,11 @@ def contacts_panel(family, today, form=None) -> dict:
     """The counts, the latest contacts and the box to log one: ``form`` when it comes back
     with errors, otherwise fetched when the box is opened."""
     return {
-        "recent_contacts": family.contacts.select_related("author")
-        .prefetch_related("present")
-        .order_by("-on", "-created_at")[:RECENT_CONTACTS],
+        "recent_contacts": list(
+            family.contacts.select_related("author")
+            .prefetch_related("present")
+            .order_by("-on", "-created_at")[:RECENT_CONTACTS]
+        ),
         "contact_counts": contact_counts(family, today),
         "may_log_contact": family.status in CONTACT_STATES,
         "contact_form": form,
@@ -46,28 +47,42 @@ def contacts_panel(family, today, form=None) -> dict:
 
 def actions_panel(family) -> dict:
     return {
-        "open_actions": family.actions.filter(status=ActionStatus.OPEN)
-        .select_related("concerns")
-        .order_by("due_on", "created_at"),
+        "open_actions": list(
+            family.actions.filter(status=ActionStatus.OPEN)
+            .select_related("concerns")
+            .order_by("due_on", "created_at")
+        ),
         "may_plan": family.status in WORK_STATES,
     }
 
 
 def family_panels(family, today: datetime.date) -> dict:
+    """Contacts, actions, plan, review, consents and referrals to services, and what of
+    them is due (``due``), worked out from what the panels read."""
     last_review = family.reviews.order_by("-held_on").first()
+    contacts = contacts_panel(family, today)
+    actions = actions_panel(family)
+    next_review = next_review_due(
+        family,
+        last_review.held_on if last_review else None,
+        family.status_changes.all(),
+        today,
+    )
+    latest = contacts["recent_contacts"][:1]
     return {
-        **contacts_panel(family, today),
-        **actions_panel(family),
+        **contacts,
+        **actions,
         "plan": CasePlan.objects.filter(family=family).first(),
         "last_review": last_review,
-        "next_review": next_review_due(
-            family,
-            last_review.held_on if last_review else None,
-            family.status_changes.all(),
-            today,
-        ),
+        "next_review": next_review,
         "consents": family.consents.select_related("provider"),
         "service_referrals": family.service_referrals.select_related("provider")[:10],
-        "due": due_items(Family.objects.filter(pk=family.pk), today),
+        "due": casework_due(
+            family,
+            today,
+            open_actions=actions["open_actions"],
+            next_review=next_review,
+            last_contact=latest[0].on if latest else None,
+        ),
         "today": today,
     }

@@ -1,20 +1,33 @@
 """What the family page shows of the legal dossier."""
 
-from parcours.legal.models import Document, Procedure
+import datetime
+
+from parcours.casework.due import HORIZON_DAYS, OPEN_STATES
+from parcours.legal.due import deadline_item
+from parcours.legal.models import Document
 
 OPEN = ("preparing", "filed", "pending", "admissible")
 
 
 def legal_panel(family, today) -> dict:
+    """The open procedures and expiring documents, and the deadlines due (``due``, for the
+    page's list of what is due, by the rule of the deadlines' collector)."""
     procedures = list(
-        Procedure.objects.filter(family=family).select_related("deadline_rule", "lawyer", "person")
+        family.procedures.select_related("deadline_rule", "lawyer", "person").prefetch_related(
+            "deadline_rule__overrides"
+        )
     )
     for procedure in procedures:
         deadline = procedure.deadline
         procedure.days_left = (deadline - today).days if deadline else None
     documents = Document.objects.filter(family=family).select_related("kind", "person")
     expiring = [d for d in documents if d.valid_until and (d.valid_until - today).days <= 60]
+    until = today + datetime.timedelta(days=HORIZON_DAYS)
+    due = (
+        [deadline_item(p, today, until) for p in procedures] if family.status in OPEN_STATES else []
+    )
     return {
         "procedures": [p for p in procedures if p.status in OPEN or p.days_left is not None],
         "expiring_documents": expiring,
+        "due": [item for item in due if item],
     }
