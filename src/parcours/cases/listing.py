@@ -99,6 +99,7 @@ class TablePage(Page):
         super().__init__(object_list, number, paginator)
         self.more = more
         self.pages = max(paginator.num_pages, number + more)  # "Page n of (about) m"
+        self.shown_pages = number_format(self.pages, force_grouping=True)
 
     def has_next(self):
         return self.more
