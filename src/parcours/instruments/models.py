@@ -174,13 +174,22 @@ class Response(models.Model):
 class Answer(models.Model):
     """One answer: ``value`` holds codes, numbers and dates; ``text`` holds free text."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: the unique (response, code) index serves lookups by response. An
+    # import writes some 25 answers a sheet, and each index is paid for on every row.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     code = models.CharField(max_length=80)
     value = models.CharField(max_length=400, blank=True)
     text = EncryptedTextField(blank=True, bind_to=("response_id", "code"))
     # Free text reaches evaluators only once a coordinator has read and released it.
     released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # indexed where set only (answer_released_by): most answers are not
     )
     released_at = models.DateTimeField(null=True, blank=True)
 
@@ -189,7 +198,14 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["response", "code"], name="one_answer_per_question")
         ]
         # Covering for the report's GROUP BY code, value over a set of sheets (bench/report.py).
-        indexes = [models.Index(fields=["code", "value", "response"], name="answer_code_value")]
+        indexes = [
+            models.Index(fields=["code", "value", "response"], name="answer_code_value"),
+            models.Index(
+                fields=["released_by"],
+                name="answer_released_by",
+                condition=models.Q(released_by__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return self.code
