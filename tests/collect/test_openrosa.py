@@ -91,6 +91,48 @@ def test_a_sheet_sent_lands_on_the_family_page_once_and_an_edit_corrects_it(
     assert correction.answers.get(code="b01_dropout_risk").value == "8"
 
 
+def test_resending_an_original_after_its_edit_or_an_edit_after_the_next_stores_nothing(
+    phone, make_family
+):
+    """Collect resends what it is not sure arrived, the original of an edit too: received,
+    never a second submitted sheet in the chain of corrections."""
+    family = make_family("active")
+    first, second, third = (str(uuid.uuid4()) for _ in range(3))
+    versions = [filled("baseline", b01_dropout_risk=score) for score in ("3", "5", "7")]
+    assert phone.submit(sheet_xml("baseline", family.case_number, versions[0], first)).status == 201
+    edit = sheet_xml("baseline", family.case_number, versions[1], second, deprecated=first)
+    assert phone.submit(edit).status == 201
+
+    original = phone.submit(sheet_xml("baseline", family.case_number, versions[0], first))
+    assert original.status == 201 and original.message() == "This sheet was received already."
+    assert Response.objects.filter(family=family).count() == 2
+
+    again = sheet_xml("baseline", family.case_number, versions[2], third, deprecated=second)
+    assert phone.submit(again).status == 201
+    resent = phone.submit(edit)
+    assert resent.status == 201 and resent.message() == "This sheet was received already."
+    sheets = Response.objects.filter(family=family)
+    assert sheets.count() == 3
+    in_force = sheets.get(status=ResponseStatus.SUBMITTED)
+    assert in_force.instance_id == third
+    assert in_force.answers.get(code="b01_dropout_risk").value == "7"
+
+
+def test_an_edit_of_a_corrected_sheet_corrects_the_one_in_force(phone, make_family):
+    """Two phones edit the same sheet: the second edit corrects the first edit, not the
+    original, so one sheet of the chain stays in force."""
+    family = make_family("active")
+    first, second, third = (str(uuid.uuid4()) for _ in range(3))
+    phone.submit(sheet_xml("baseline", family.case_number, filled("baseline"), first))
+    for instance, score in ((second, "6"), (third, "9")):
+        answers = filled("baseline", b01_dropout_risk=score)
+        xml = sheet_xml("baseline", family.case_number, answers, instance, deprecated=first)
+        assert phone.submit(xml).status == 201
+    in_force = Response.objects.get(family=family, status=ResponseStatus.SUBMITTED)
+    assert in_force.instance_id == third
+    assert in_force.supersedes.instance_id == second
+
+
 def test_a_case_the_person_may_not_see_is_refused_without_a_hint(phone, make_family, colleague):
     theirs = make_family("active", by=colleague)
     for case in (theirs.case_number, "PT-1999-999"):

@@ -213,6 +213,28 @@ def test_kobotoolbox_edits_name_the_submission_they_replace(tmp_path, three):
     assert Response.objects.get(status="submitted").instance_id == "bbb"
 
 
+def test_an_export_that_still_holds_an_edited_original_stores_nothing_twice(tmp_path, three):
+    """A KoboToolbox export made before an edit, imported after the edit's own export: the
+    original is received already, corrected since; the edit of an edit likewise."""
+    header = ["case", "p02_age", "meta/instanceID", "meta/deprecatedID", "_uuid"]
+    case = three[0].case_number
+    original = [case, "30", "uuid:aaa", "", "aaa"]
+    edit = [case, "31", "uuid:bbb", "uuid:aaa", "bbb"]
+    second_edit = [case, "32", "uuid:ccc", "uuid:bbb", "ccc"]
+    _import(tmp_path, _write([header, original]), "1.csv")
+    _import(tmp_path, _write([header, edit]), "2.csv")
+    assert "Imported 0 sheet(s); 1 already there" in _import(
+        tmp_path, _write([header, original]), "3.csv"
+    )
+    _import(tmp_path, _write([header, second_edit]), "4.csv")
+    assert "Imported 0 sheet(s); 2 already there" in _import(
+        tmp_path, _write([header, edit, original]), "5.csv"
+    )
+    sheets = Response.objects.filter(family=three[0])
+    assert sheets.count() == 3
+    assert sheets.get(status="submitted").instance_id == "ccc"
+
+
 def test_a_baseline_export_with_two_rounds_and_its_note_column(tmp_path, three):
     """A cumulative export: two baselines of one family, the note as an empty column."""
     header = ["case", "intro", *BASELINE, "_submission_time", "_uuid"]

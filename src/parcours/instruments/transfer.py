@@ -59,8 +59,12 @@ METADATA = {
     "__version__",
 }
 # Read from the metadata: when the sheet was submitted, its instance ID and the one it edits,
-# and the reviewer's verdict. Ours may carry "submitted_at" too.
-SUBMITTED = ("submissiondate", "_submission_time", "submitted_at", "end")
+# and the reviewer's verdict. Ours may carry "submitted_at" too (always with its offset).
+SUBMITTED = ("submissiondate", "_submission_time", "_submitted_at", "submitted_at", "end")
+# Times a server wrote when it received the sheet: without an offset they are UTC, not local
+# (KoboToolbox's _submission_time: kobotoolbox/kpi#3941; ODK Central writes a "Z"). A phone's
+# own "end" without an offset is the phone's clock, taken as the project's local time.
+SERVER_TIMES = {"submissiondate", "_submission_time", "_submitted_at"}
 # ODK Central's KEY stays the same when a submission is edited (its instanceID changes);
 # KoboToolbox's _uuid is the current instanceID, with the edited one in deprecatedID.
 INSTANCE = ("key", "instanceid", "_uuid")
@@ -129,6 +133,7 @@ class Reading:
     rows: list[Row]
     skipped_columns: list[str] = field(default_factory=list)
     rejected: int = 0  # rejected (ODK Central) or not approved (KoboToolbox) submissions
+    noon: int = 0  # rows whose time of submission was a date alone, dated at noon local time
     unmatched: list[str] = field(default_factory=list)  # with skip_unmatched
 
 
@@ -186,17 +191,34 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _moment(text: str) -> datetime.datetime | None:
-    """An export's time stamp (ISO 8601, with or without zone or seconds fraction)."""
+def _moment(text: str, utc: bool) -> tuple[datetime.datetime | None, bool]:
+    """An export's time stamp (ISO 8601, with or without offset or seconds fraction) in its
+    real zone: its own offset; without one, UTC where a server wrote it (``utc``), local time
+    otherwise. A date alone is noon local time, so that no zone moves it to another day; the
+    second value says so."""
+    text = text.strip()
     if not text:
-        return None
+        return None, False
     try:
+        if len(text) == 10:
+            day = datetime.date.fromisoformat(text)
+            noon = datetime.datetime.combine(day, datetime.time(12))
+            return timezone.make_aware(noon), True
         moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return None
+        return None, False
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+        moment = moment.replace(tzinfo=datetime.UTC) if utc else timezone.make_aware(moment)
+    return moment, False
+
+
+def _submitted(meta: dict) -> tuple[datetime.datetime | None, bool]:
+    """When a row was submitted, from the first time column it fills, in that column's zone."""
+    for column in SUBMITTED:
+        moment, noon = _moment(meta.get(column, ""), column in SERVER_TIMES)
+        if moment is not None:
+            return moment, noon
+    return None, False
 
 
 def _instance(text: str) -> str:
@@ -376,13 +398,15 @@ def _read_row(
             % {"row": number, "column": code_, "value": raw.get(code_, ""), "message": message}
         )
     if family_id is not None and not errors:
+        submitted_at, noon = _submitted(meta)
+        reading.noon += noon
         reading.rows.append(
             Row.of(
                 reading.version.instrument,
                 number,
                 family_id,
                 answers,
-                next(filter(None, (_moment(meta.get(k, "")) for k in SUBMITTED)), None),
+                submitted_at,
                 _instance(next(filter(None, (meta.get(k, "") for k in INSTANCE)), "")),
                 _instance(meta.get("deprecatedid", "")),
             )
@@ -411,20 +435,29 @@ def import_responses(
 @transaction.atomic
 def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
     """Submitted sheets for the rows read from a file or sent by a phone. A submission already
-    here (by its instance ID, or a row with the same answers) is left unchanged; an edited one
-    (its deprecatedID, or its KEY, names a sheet here) corrects that sheet, with the reason."""
+    here (a version stored under its instance ID, in force or corrected since, or a row with
+    the same answers) is left unchanged: a phone resends what it is not sure arrived, the
+    original of an edit too. An edited one (its deprecatedID, or its KEY, names a sheet here)
+    corrects the sheet now in force in that sheet's chain of corrections, with the reason."""
     version, now = reading.version, timezone.now()
     code = version.instrument
     ids = {r.instance_id for r in reading.rows if r.instance_id}
     ids |= {r.edits for r in reading.rows if r.edits}
-    current = {  # the sheets in force, by the submission they came from
-        instance: (pk, mark)
-        for instance, pk, mark in Response.objects.filter(
-            instrument=code, status=ResponseStatus.SUBMITTED, instance_id__in=ids
-        )
+    received, current, corrected = set(), {}, {}
+    for instance, pk, mark, status in (
+        Response.objects.filter(instrument=code, instance_id__in=ids)
         .exclude(instance_id="")
-        .values_list("instance_id", "pk", "fingerprint")
-    }
+        .values_list("instance_id", "pk", "fingerprint", "status")
+    ):
+        received.add((instance, mark))  # every version stored under the ID
+        if status == ResponseStatus.SUBMITTED:
+            current[instance] = (pk, mark)
+        elif status == ResponseStatus.SUPERSEDED:
+            corrected.setdefault(instance, pk)
+    in_force = _in_force({pk for i, pk in corrected.items() if i not in current})
+    for instance, pk in corrected.items():
+        if instance not in current and pk in in_force:
+            current[instance] = in_force[pk]
     printed = set()  # fingerprints of sheets already here, looked up a chunk at a time
     for chunk in _chunks((row.mark for row in reading.rows), LOOKUP_CHUNK):
         printed.update(
@@ -436,6 +469,8 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
         if key in seen or (not row.instance_id and row.mark in printed):
             continue
         seen.add(key)
+        if (row.instance_id, row.mark) in received:
+            continue  # sent again: received already, whether corrected since or not
         earlier = current.get(row.instance_id) or current.get(row.edits)
         if earlier and earlier[1] == row.mark:
             continue  # the same submission, unchanged
@@ -494,6 +529,24 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
     )
 
 
+def _in_force(pks: set) -> dict:
+    """For each corrected sheet, the sheet now in force at the end of its chain of corrections
+    (pk, fingerprint); a chain that ends in a draft has none yet."""
+    found, frontier = {}, {pk: pk for pk in pks}  # a sheet of the chain -> where it started
+    while frontier:
+        following = {}
+        for pk, previous, mark, status in Response.objects.filter(
+            supersedes_id__in=frontier
+        ).values_list("pk", "supersedes_id", "fingerprint", "status"):
+            start = frontier[previous]
+            if status == ResponseStatus.SUBMITTED:
+                found[start] = (pk, mark)
+            elif status == ResponseStatus.SUPERSEDED:
+                following[pk] = start
+        frontier = following
+    return found
+
+
 def summary(result) -> list[str]:
     """What an import did, for the command line and the upload page."""
     reading = result.reading
@@ -518,6 +571,15 @@ def summary(result) -> list[str]:
                 reading.rejected,
             )
             % {"n": reading.rejected}
+        )
+    if reading.noon:
+        lines.append(
+            ngettext(
+                "%(n)s sheet had a date of submission without a time: dated at noon, %(zone)s.",
+                "%(n)s sheets had a date of submission without a time: dated at noon, %(zone)s.",
+                reading.noon,
+            )
+            % {"n": reading.noon, "zone": timezone.get_current_timezone_name()}
         )
     if reading.skipped_columns:
         lines.append(
