@@ -45,6 +45,8 @@ def test_a_home_visit_is_logged_from_the_family_page_with_htmx(make_family, case
         ({"minutes": "9000"}, "minutes", "between 1 and 720"),
         ({"kind": "accompaniment"}, "accompanied_to", "accompanied"),
         ({"kind": "telepathy"}, "kind", "valid choice"),
+        # A 5 MB note was once accepted and made the family page 5 MB of HTML.
+        ({"note": "x" * 5_000_000}, "note", "at most 4000 characters (it has 5000000)"),
     ],
 )
 def test_bad_contacts_name_the_field_and_save_nothing(
@@ -57,6 +59,16 @@ def test_bad_contacts_name_the_field_and_save_nothing(
     errors = response.context["form"].errors
     assert field in errors and message in " ".join(errors[field])
     assert not Contact.objects.exists()
+
+
+def test_a_note_s_limit_is_said_at_the_field_and_never_left_to_the_browser(
+    make_family, case_manager, login
+):
+    family = make_family("active")
+    page = login(case_manager).get(reverse("casework:contact_create", args=[family.pk]))
+    html = page.content.decode()
+    assert 'data-limit="4000"' in html and "maxlength" not in html.split('id="id_note"')[1][:200]
+    assert "At most 4\u202f000 characters." in html
 
 
 def test_someone_outside_the_family_cannot_be_present(make_family, case_manager, login):
@@ -168,3 +180,24 @@ def test_the_contact_history_is_paginated(make_family, case_manager, login):
         )
     page = login(case_manager).get(reverse("casework:contacts", args=[family.pk]))
     assert len(page.context["page"].object_list) == 25 and page.context["page"].has_next()
+
+
+def test_long_notes_are_folded_on_the_family_page_and_read_whole_when_opened(
+    make_family, case_manager, login
+):
+    from parcours.casework.services import log_contact
+    from parcours.privacy.audit import Actor
+
+    family = make_family("active")
+    for day in range(1, 8):
+        note = f"Visit {day}: " + "the letters from the office, read together. " * 90
+        log_contact(
+            Actor(case_manager),
+            Contact(family=family, kind="home_visit", on=f"2026-03-0{day}", note=note),
+            [],
+        )
+    html = login(case_manager).get(family.get_absolute_url()).content.decode()
+    contacts = html[html.index('id="contacts"') :]
+    assert contacts.count('<details class="folded">') == 5  # the latest five, each folded
+    assert "Read it all" in contacts and "Visit 7: the letters" in contacts
+    assert len(html.encode()) < 300_000

@@ -117,6 +117,18 @@ def test_free_text_answers_are_stored_encrypted(make_family, case_manager, login
     assert Answer.objects.filter(code="b01_dropout_risk", value="5").exists()
 
 
+def test_a_free_text_answer_past_its_limit_is_named_and_not_saved(make_family, case_manager, login):
+    family = make_family("active")
+    client = login(case_manager)
+    sheet = _start(client, family)
+    page = client.post(
+        _url(sheet), _baseline(b01_dropout_risk_why="y" * 4001), HTTP_HX_REQUEST="true"
+    )
+    assert "At most 4\u202f000 characters (this answer has 4\u202f001)." in page.content.decode()
+    assert "b01_dropout_risk_why" not in answers_of(sheet)
+    assert answers_of(sheet)["b02_self_reliance"] == "5"
+
+
 def test_the_baseline_chart_reads_improvement_upward(make_family, case_manager, login):
     family = make_family("active")
     client = login(case_manager)

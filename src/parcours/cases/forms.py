@@ -20,6 +20,7 @@ from parcours.cases.choices import (
 from parcours.cases.models import Cover, Family, Person, today
 from parcours.cases.services import eligible_case_managers
 from parcours.projects.models import Project
+from parcours.textlimits import NOTE, LimitedCharField
 from parcours.versioning import VersionedForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -152,8 +153,9 @@ class ScreeningForm(forms.Form):
                 required=False,
                 initial=current.result if current else None,
             )
-            self.fields[f"c{criterion.pk}_note"] = forms.CharField(
+            self.fields[f"c{criterion.pk}_note"] = LimitedCharField(
                 label=_("Note"),
+                max_length=NOTE,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=current.note if current else "",
@@ -182,7 +184,9 @@ class ScreeningForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = LimitedCharField(
+        label=_("Reason"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, transition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -320,7 +324,7 @@ class ReassignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("One or two. Those you untick no longer see the file."),
     )
-    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+    note = LimitedCharField(label=_("Note (optional)"), max_length=200, required=False)
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)

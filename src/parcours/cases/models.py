@@ -43,6 +43,7 @@ from parcours.privacy.fields import (
     EncryptedPartialDateField,
     EncryptedTextField,
 )
+from parcours.textlimits import ADDRESS
 from parcours.versioning import Versioned
 
 
@@ -119,7 +120,7 @@ class Family(Versioned):
     )
 
     # Household
-    address = EncryptedTextField(_("address"), blank=True)
+    address = EncryptedTextField(_("address"), max_length=ADDRESS, blank=True)
     phone = EncryptedCharField(_("phone"), max_length=40, blank=True)
     email = EncryptedEmailField(_("e-mail"), blank=True)
     languages = EncryptedCharField(

@@ -22,6 +22,7 @@ from parcours.casework.choices import (
     ReferralStatus,
 )
 from parcours.privacy.fields import EncryptedTextField
+from parcours.textlimits import ACTION, SHORT_TEXT
 from parcours.versioning import Versioned
 
 MAX_CONTACT_MINUTES = 12 * 60
@@ -87,7 +88,7 @@ class Action(Versioned):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     family = models.ForeignKey("cases.Family", on_delete=models.CASCADE, related_name="actions")
-    description = EncryptedTextField(_("action"))
+    description = EncryptedTextField(_("action"), max_length=ACTION)
     actor = models.CharField(_("who acts"), max_length=20, choices=ActionActor.choices)
     concerns = models.ForeignKey(
         "cases.Person",
@@ -102,7 +103,7 @@ class Action(Versioned):
     status = models.CharField(
         _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
-    outcome = EncryptedTextField(_("outcome"), blank=True)
+    outcome = EncryptedTextField(_("outcome"), max_length=SHORT_TEXT, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -249,7 +250,7 @@ class ServiceReferral(Versioned):
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
-    outcome = EncryptedTextField(_("outcome"), blank=True)
+    outcome = EncryptedTextField(_("outcome"), max_length=SHORT_TEXT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

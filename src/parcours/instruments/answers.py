@@ -3,9 +3,11 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from parcours.instruments.xlsform import Definition, Question
+from parcours.textlimits import ANSWER
 
 Answers = dict[str, str | list[str]]
 
@@ -40,6 +42,11 @@ def _typed(question: Question, definition: Definition, value) -> tuple[object, s
             return value, _("Enter a date as YYYY-MM-DD.")
     if question.type == "select_one" and value not in definition.choice_codes(question):
         return value, _("Not a choice of this question: %(v)s") % {"v": value}
+    if question.type == "text" and len(value) > ANSWER:
+        return value[:40], _("At most %(limit)s characters (this answer has %(length)s).") % {
+            "limit": number_format(ANSWER, force_grouping=True),
+            "length": number_format(len(value), force_grouping=True),
+        }
     return value, None
 
 

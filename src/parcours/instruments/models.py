@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.instruments import xlsform
 from parcours.privacy.fields import EncryptedTextField
+from parcours.textlimits import ANSWER, SHORT_TEXT
 
 FORMS_DIR = Path(__file__).parent / "forms"
 
@@ -147,7 +148,9 @@ class Response(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction"
     )
-    correction_reason = EncryptedTextField(_("reason for the correction"), blank=True)
+    correction_reason = EncryptedTextField(
+        _("reason for the correction"), max_length=SHORT_TEXT, blank=True
+    )
     imported = models.BooleanField(default=False)
     # For imports: a hash of the case and the answers, so a file imported twice adds nothing.
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
@@ -181,7 +184,7 @@ class Answer(models.Model):
     )
     code = models.CharField(max_length=80)
     value = models.CharField(max_length=400, blank=True)
-    text = EncryptedTextField(blank=True, bind_to=("response_id", "code"))
+    text = EncryptedTextField(blank=True, max_length=ANSWER, bind_to=("response_id", "code"))
     # Free text reaches evaluators only once a coordinator has read and released it.
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

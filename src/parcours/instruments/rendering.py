@@ -7,6 +7,7 @@ from django.utils import translation
 from parcours.cases.choices import nationality_choices
 from parcours.instruments.answers import relevant_names
 from parcours.instruments.xlsform import Definition
+from parcours.textlimits import ANSWER, Limit
 
 # An integer held between 0 and 10 is drawn as eleven buttons; a hint "0 = … · 10 = …" names
 # what its ends mean (the XLSForm keeps its integer type, so ODK Collect shows a number field).
@@ -55,6 +56,7 @@ def questions(definition: Definition, answers, errors, language: str) -> list[di
                 **_scale(q, hint),
                 "countries": _countries(q, value, language),
                 "multiline": q.appearance == "multiline",
+                "limit": Limit(ANSWER) if q.type == "text" else None,
                 "required": q.required,
                 "hidden": q.name not in relevant,
                 "error": errors.get(q.name, ""),

@@ -24,6 +24,7 @@ from parcours.legal.choices import (
     ProcedureType,
 )
 from parcours.privacy.fields import EncryptedCharField, EncryptedTextField
+from parcours.textlimits import SHORT_TEXT
 from parcours.versioning import Versioned
 
 
@@ -156,7 +157,7 @@ class Procedure(Versioned):
         related_name="procedures",
     )
     reference = EncryptedCharField(_("reference number"), max_length=100, blank=True)
-    outcome = EncryptedTextField(_("outcome"), blank=True)
+    outcome = EncryptedTextField(_("outcome"), max_length=SHORT_TEXT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -292,7 +293,7 @@ class TimelineEvent(models.Model):
     persons = models.ManyToManyField(
         "cases.Person", verbose_name=_("who"), blank=True, related_name="timeline_events"
     )
-    description = EncryptedTextField(_("description"), blank=True)
+    description = EncryptedTextField(_("description"), max_length=SHORT_TEXT, blank=True)
     procedure = models.ForeignKey(
         Procedure,
         verbose_name=_("procedure"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.dates import completed_years
 from parcours.privacy.crypto import associated_data, decrypt, encrypt
+from parcours.textlimits import NOTE, LimitedCharField
 
 
 class Sealed(str):
@@ -48,12 +49,17 @@ class EncryptedTextField(models.TextField):
     """Free text stored with AES-GCM, bound to table, column and row."""
 
     descriptor_class = _DecryptingAttribute
+    default_max_length = NOTE  # of the plaintext (parcours.textlimits), enforced by the form
 
     def __init__(self, *args, bind_to: tuple[str, ...] = (), **kwargs):
         # The row identity bound into each ciphertext: the primary key, or columns that are
         # unique together and known before the insert (so rows can be bulk-inserted).
         self.bind_to = tuple(bind_to)
+        kwargs.setdefault("max_length", self.default_max_length)
         super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": LimitedCharField, **kwargs})
 
     def row_of(self, instance):
         """The row identity bound into this field's ciphertext for ``instance``."""
@@ -140,30 +146,21 @@ class EncryptedTextField(models.TextField):
 
 
 class EncryptedCharField(EncryptedTextField):
-    """Short encrypted text; ``max_length`` limits the plaintext, enforced by the form."""
+    """Short encrypted text, on one line."""
 
-    def __init__(self, *args, max_length=200, **kwargs):
-        self.plain_max_length = max_length
-        super().__init__(*args, **kwargs)
+    default_max_length = 200
 
     def formfield(self, **kwargs):
         return models.Field.formfield(
-            self, **{"form_class": forms.CharField, "max_length": self.plain_max_length, **kwargs}
+            self, **{"form_class": LimitedCharField, "max_length": self.max_length, **kwargs}
         )
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs["max_length"] = self.plain_max_length
-        return name, path, args, kwargs
 
 
 class EncryptedEmailField(EncryptedCharField):
     """An encrypted e-mail address, checked as an address before it is sealed."""
 
     default_validators = [validators.validate_email]
-
-    def __init__(self, *args, max_length=254, **kwargs):
-        super().__init__(*args, max_length=max_length, **kwargs)
+    default_max_length = 254
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": forms.EmailField, **kwargs})
@@ -171,6 +168,8 @@ class EncryptedEmailField(EncryptedCharField):
 
 class EncryptedDateField(EncryptedTextField):
     """An encrypted calendar date (ISO 8601 inside the ciphertext)."""
+
+    default_max_length = None
 
     def to_plaintext(self, value) -> str:
         if isinstance(value, datetime.date):
@@ -223,6 +222,8 @@ class PartialDate(str):
 
 class EncryptedPartialDateField(EncryptedTextField):
     """An encrypted date of birth that may be known to the year only."""
+
+    default_max_length = None
 
     def from_plaintext(self, text: str):
         return PartialDate(text)

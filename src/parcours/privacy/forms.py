@@ -21,6 +21,11 @@ class PartialDateWidget(forms.MultiWidget):
             attrs,
         )
 
+    def id_for_label(self, id_):
+        """The field's label names the date picker (the year has a label of its own); Django's
+        MultiWidget names none, which left the picker without an accessible name."""
+        return f"{id_}_0" if id_ else ""
+
     def decompress(self, value):
         text = str(value or "")
         return [text, ""] if len(text) == 10 else ["", text]

@@ -18,6 +18,97 @@ document.addEventListener("htmx:afterSettle", () => {
   });
 });
 
+/* Nothing typed is lost without a word. A date the browser cannot read (31/02/2024) is sent
+   as empty, which would save no date at all: a form holding one is not sent (nor saved as a
+   draft), and the field says why. A text longer than its limit is counted as one types and
+   the form is not sent until it is shortened (the server refuses it too). */
+(() => {
+  // Numbers grouped as the server writes them in this language (4.000, 4 000).
+  const count = (n, separator) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+
+  const note = (field, key, text) => {
+    let small = field.parentElement.querySelector(`small[data-client-error="${key}"]`);
+    if (!text) {
+      if (small) small.remove();
+      if (!field.parentElement.querySelector("small[data-client-error]")) field.removeAttribute("aria-invalid");
+      return;
+    }
+    if (!small) {
+      small = document.createElement("small");
+      small.className = "error";
+      small.dataset.clientError = key;
+      small.id = `${field.id || field.name}-${key}`;
+      small.setAttribute("role", "alert");
+      field.insertAdjacentElement("afterend", small);
+    }
+    small.textContent = text;
+    field.setAttribute("aria-invalid", "true");
+    const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!described.includes(small.id)) field.setAttribute("aria-describedby", [...described, small.id].join(" "));
+  };
+
+  const unreadableDates = (form) =>
+    Array.from(form.querySelectorAll("input[type=date]")).filter((el) => el.validity.badInput);
+  const tooLong = (form) =>
+    Array.from(form.querySelectorAll("[data-limit]")).filter((el) => el.value.length > Number(el.dataset.limit));
+
+  const showCount = (field) => {
+    const counter = document.querySelector(`[data-counter-for="${field.id}"]`);
+    if (!counter) return;
+    const limit = Number(field.dataset.limit);
+    const over = field.value.length - limit;
+    const sep = counter.dataset.separator;
+    counter.textContent = over > 0 ? counter.dataset.over.replace("{n}", count(over, sep)) : `${count(field.value.length, sep)} / ${count(limit, sep)}`;
+    counter.classList.toggle("error", over > 0);
+    if (over > 0) field.setAttribute("aria-invalid", "true");
+    else if (!field.parentElement.querySelector("small[data-client-error]")) field.removeAttribute("aria-invalid");
+  };
+
+  // Refuses a form holding an unreadable date or a text over its limit; true when refused.
+  const refuse = (form) => {
+    const dates = unreadableDates(form);
+    dates.forEach((el) => note(el, "date", document.body.dataset.badDate));
+    const long = tooLong(form);
+    long.forEach(showCount);
+    const first = dates[0] || long[0];
+    if (first) first.focus();
+    return Boolean(first);
+  };
+
+  document.addEventListener("submit", (event) => {
+    if (refuse(event.target)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  // A sheet saves itself on change: not while a date cannot be read, or it would save none.
+  document.addEventListener("htmx:confirm", (event) => {
+    const form = event.detail.elt.closest("form") || event.detail.elt;
+    if (form.tagName === "FORM" && unreadableDates(form).length) {
+      event.preventDefault();
+      refuse(form);
+    }
+  });
+  document.addEventListener("input", (event) => {
+    const field = event.target;
+    if (field.matches && field.matches("input[type=date]") && !field.validity.badInput) note(field, "date", "");
+    if (field.dataset && field.dataset.limit) showCount(field);
+  });
+  document.addEventListener("change", (event) => {
+    const field = event.target;
+    if (field.matches && field.matches("input[type=date]")) note(field, "date", field.validity.badInput ? document.body.dataset.badDate : "");
+  }, true);
+  const wire = (root) => root.querySelectorAll("[data-limit]").forEach((field) => {
+    const counter = document.querySelector(`[data-counter-for="${field.id}"]`);
+    if (counter && !(field.getAttribute("aria-describedby") || "").includes(counter.id)) {
+      field.setAttribute("aria-describedby", `${field.getAttribute("aria-describedby") || ""} ${counter.id}`.trim());
+    }
+    if (field.value) showCount(field);
+  });
+  wire(document);
+  document.addEventListener("htmx:afterSettle", (event) => wire(event.detail.elt));
+})();
+
 /* The session's idle limit, seen from the page: typing keeps it alive, a minute before it
    ends a dialog offers to stay, and what was typed but not saved is kept in this tab
    (sessionStorage, for the same person only) and put back after signing in again. */
