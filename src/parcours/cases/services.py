@@ -64,9 +64,10 @@ def name_digests(query: str) -> list[str]:
     return sorted({blind_index(w, NAME_PURPOSE) for w in name_tokens(query)})
 
 
-# A case number has digits, or starts with its project's prefix and a dash ("PT-"); a name has
-# neither. Each search then takes one path its index serves (an OR of both would scan).
-CASE_NUMBER_QUERY = re.compile(r"\d|^[A-Za-z]{1,8}-")
+# A case number has digits, or is its project's prefix and a dash alone ("PT-"); a name has
+# neither ("Jean-Pierre", "Al-Khatib" and "El-Amrani" are names). Each search then takes one
+# path its index serves (an OR of both would scan).
+CASE_NUMBER_QUERY = re.compile(r"\d|^[A-Za-z]{1,8}-$")
 
 
 def search(families, query: str):

@@ -85,11 +85,21 @@ def is_current(token: str) -> bool:
     return token.startswith(f"{PREFIX}:{key_id(keyring().primary)}:")
 
 
+# Letters that Unicode does not decompose into a base letter and an accent, written as the
+# base letter, as a clerk who has no such key on the keyboard writes them: "Yılmaz" (Turkish
+# dotless ı) is found as "Yilmaz", "Łukasz" as "Lukasz", "Søren" as "Soren".
+UNDECOMPOSED = str.maketrans(
+    {"ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "Ħ": "h",
+     "ŧ": "t", "Ŧ": "t", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ð": "d", "Ð": "d",
+     "þ": "th", "Þ": "th", "ʼ": "'", "’": "'"}
+)  # fmt: skip
+
+
 def normalise(text: str) -> str:
     """Fold case, accents and spacing so 'Élodie  DUPONT' finds 'elodie dupont'."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
+    return " ".join(stripped.translate(UNDECOMPOSED).casefold().split())
 
 
 def blind_index(text: str, purpose: str) -> str:
