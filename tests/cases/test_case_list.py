@@ -50,7 +50,7 @@ def test_search_finds_exact_names_and_case_numbers(families, coordinator, query,
         # Letters Unicode does not decompose are folded too, both ways.
         ("Yilmaz", "yilmaz"),
         ("YILMAZ ayse", "yilmaz"),
-        ("Yılmaz", "yilmaz"),
+        ("Y\u0131lmaz", "yilmaz"),
         ("Lukasz", "lukasz"),
     ],
 )
@@ -59,7 +59,7 @@ def test_search_finds_hyphenated_and_unaccented_names(make_family, coordinator, 
         "habimana": make_family(members=[make_person(given="Jean-Pierre", family_name="Habimana")]),
         "amrani": make_family(members=[make_person(given="Samir", family_name="El-Amrani")]),
         "khatib": make_family(members=[make_person(given="Rania", family_name="Al-Khatib")]),
-        "yilmaz": make_family(members=[make_person(given="Ayşe", family_name="Yılmaz")]),
+        "yilmaz": make_family(members=[make_person(given="Ayşe", family_name="Y\u0131lmaz")]),
         "lukasz": make_family(members=[make_person(given="Łukasz", family_name="Nowak")]),
     }
     found = services.search(Family.objects.visible_to(coordinator), query)

@@ -86,12 +86,17 @@ def is_current(token: str) -> bool:
 
 
 # Letters that Unicode does not decompose into a base letter and an accent, written as the
-# base letter, as a clerk who has no such key on the keyboard writes them: "Yılmaz" (Turkish
-# dotless ı) is found as "Yilmaz", "Łukasz" as "Lukasz", "Søren" as "Soren".
+# base letter, as a clerk who has no such key on the keyboard writes them: Turkish dotless i
+# ("Yilmaz" finds the name written with it), Polish l with a stroke, Danish o with a stroke,
+# ash, ethel, eth, thorn, and the apostrophes that stand for a straight one.
 UNDECOMPOSED = str.maketrans(
-    {"ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "Ħ": "h",
-     "ŧ": "t", "Ŧ": "t", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ð": "d", "Ð": "d",
-     "þ": "th", "Þ": "th", "ʼ": "'", "’": "'"}
+    {
+        "\u0131": "i", "\u0142": "l", "\u0141": "l", "\u00f8": "o", "\u00d8": "o",
+        "\u0111": "d", "\u0110": "d", "\u0127": "h", "\u0126": "h", "\u0167": "t",
+        "\u0166": "t", "\u00e6": "ae", "\u00c6": "ae", "\u0153": "oe", "\u0152": "oe",
+        "\u00f0": "d", "\u00d0": "d", "\u00fe": "th", "\u00de": "th", "\u02bc": "'",
+        "\u2019": "'",
+    }
 )  # fmt: skip
 
 
