@@ -129,6 +129,23 @@ def test_the_demo_may_run_without_a_second_factor(case_manager, settings):
     assert client.get(reverse("cases:caseload")).status_code == 200
 
 
+def test_the_sign_in_page_shows_the_code_field_only_where_a_code_is_asked(case_manager, settings):
+    assert 'id="id_code"' in Client().get(reverse("login")).content.decode()
+    settings.PARCOURS_REQUIRE_2FA = False
+    assert 'id="id_code"' not in Client().get(reverse("login")).content.decode()
+
+
+def test_without_a_required_second_factor_one_set_up_is_still_asked_for(enrolled, settings):
+    settings.PARCOURS_REQUIRE_2FA = False
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    first = _sign_in(client)
+    html = first.content.decode()
+    assert first.status_code == 200 and 'id="id_code"' in html
+    assert "Your account asks for the code from your authenticator app too." in html
+    assert client.get(reverse("cases:caseload")).status_code == 302
+    assert _sign_in(client, code=totp_now(enrolled)).url == reverse("home")
+
+
 def test_the_admin_site_signs_in_through_the_two_factor_page(db):
     response = Client().get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response.url.startswith(reverse("login"))

@@ -42,12 +42,21 @@ class SignInForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.otp_device = None
+        # The code field is shown where a second factor is asked of everyone; elsewhere (the
+        # demo) only to someone who set one up, once their password is right.
+        self.asks_code = twofactor.required() or bool(self.data.get("code"))
 
     def clean(self):
         data = super().clean()  # the password, through django-axes
         user = self.user_cache
         if user is None or not twofactor.enrolled_device(user):
             return data  # no second factor yet: the enrolment page follows
+        if not self.asks_code:
+            self.asks_code = True
+            raise forms.ValidationError(
+                _("Your account asks for the code from your authenticator app too."),
+                code="code_needed",
+            )
         self.otp_device = twofactor.verify(user, data.get("code", ""))
         if self.otp_device is None:
             user_login_failed.send(
