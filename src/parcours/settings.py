@@ -117,7 +117,36 @@ PARCOURS_DAILY = {
         env_str("PARCOURS_RETENTION_AT", "03:00" if PRODUCTION else ""),
         "Retention",
     ),
+    # Reminders of what is due (legal deadlines, overdue reviews and actions, quiet files),
+    # then each person's digest, queued for the worker to send (parcours remind).
+    "reminders.remind": (
+        "parcours.reminders.jobs.remind_today",
+        env_str("PARCOURS_REMIND_AT", "06:30"),
+        "Reminders",
+    ),
+    "reminders.digest": (
+        "parcours.reminders.jobs.send_digests",
+        env_str("PARCOURS_DIGEST_AT", "07:00"),
+        "Daily digest",
+    ),
 }
+
+# E-mail (parcours.notify): PARCOURS_EMAIL_URL says where mails go: smtp://host:port,
+# smtp+tls://user:password@host:587 (STARTTLS), smtps://user:password@host:465, or console://.
+# Unset, development writes each mail to the console and to var/mail/; elsewhere no mail is
+# sent at all (nothing leaves Parcours unless an operator says where). Mails are sent by
+# parcours worker from the outbox, never from a request.
+PARCOURS_EMAIL_URL = env_str("PARCOURS_EMAIL_URL") or {
+    "development": "dev://",
+    "test": "locmem://",
+}.get(PARCOURS_ENV, "")
+PARCOURS_EMAIL_FROM = env_str("PARCOURS_EMAIL_FROM") or "Parcours <parcours@localhost>"
+# The site's address as its users reach it, for the links in mails (no trailing slash).
+PARCOURS_SITE_URL = (env_str("PARCOURS_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+PARCOURS_MAIL_DIR = VAR_DIR / "mail"
+PARCOURS_NOTIFICATION_KEEP_DAYS = env_int("PARCOURS_NOTIFICATION_KEEP_DAYS", 90, minimum=1)
+# A message the outbox could not deliver is tried again with backoff for this long, then failed.
+PARCOURS_OUTBOX_RETRY_HOURS = env_int("PARCOURS_OUTBOX_RETRY_HOURS", 24, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -137,6 +166,7 @@ INSTALLED_APPS = [
     "parcours.accounts",
     "parcours.projects",
     "parcours.privacy",
+    "parcours.notify",
     "parcours.jobs",
     "parcours.cases",
     "parcours.casework",
@@ -148,6 +178,7 @@ INSTALLED_APPS = [
     "parcours.collect",
     "parcours.volume",
     "parcours.backups",
+    "parcours.reminders",
     "parcours.pages",
 ]
 
@@ -204,6 +235,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "parcours.accounts.context_processors.roles",
+                "parcours.notify.context_processors.bell",
             ],
         },
     }

@@ -3,9 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.i18n import set_language
 
-from parcours.accounts.views import SignInView
+from parcours.accounts.views import SignInView, choose_language
 from parcours.cases import views as case_views
 from parcours.pages.views import family_page
 
@@ -13,7 +12,7 @@ urlpatterns = [
     path("", case_views.home, name="home"),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", choose_language, name="set_language"),
     # The admin site signs in through the same two-factor page as everything else.
     path(
         "admin/login/",
@@ -33,4 +32,5 @@ urlpatterns = [
     path("", include("parcours.network.urls")),
     path("", include("parcours.collect.urls")),
     path("", include("parcours.jobs.urls")),
+    path("", include("parcours.notify.urls")),
 ]

@@ -6,6 +6,7 @@ A user holds one role per project. What a role may see of case data is decided i
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils.crypto import salted_hmac
@@ -25,6 +26,10 @@ class User(AbstractUser):
 
     # Raised to end every session of the user at once (a reset of their second factor).
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # The language they last chose in the menu: what Parcours writes to them in (mails).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         verbose_name = _("user")

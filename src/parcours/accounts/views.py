@@ -4,12 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 
 from parcours.accounts import twofactor
@@ -108,3 +110,17 @@ def keep_alive(request):
     """The page's "Stay signed in" button: a request that renews the idle limit at once."""
     renew(request)
     return HttpResponse(status=204)
+
+
+@login_not_required
+@require_POST
+def choose_language(request):
+    """The language menu: Django's own switch, and for someone signed in the choice kept on
+    their account, since mails and reminders are written to them in it."""
+    response = set_language(request)
+    chosen = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and chosen in dict(settings.LANGUAGES) and user.language != chosen:
+        user.language = chosen
+        user.save(update_fields=["language"])
+    return response

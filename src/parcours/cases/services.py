@@ -8,6 +8,7 @@ import re
 
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Role, User
@@ -25,6 +26,8 @@ from parcours.cases.models import (
     StatusChange,
     today,
 )
+from parcours.notify.models import Kind
+from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.crypto import blind_index, name_tokens
 from parcours.privacy.models import AuditAction
@@ -240,6 +243,10 @@ def take_step(
     return family
 
 
+def family_link(family) -> str:
+    return reverse("family", args=[family.pk])
+
+
 def _admit(family: Family, admitted_on, case_managers: list[User]) -> list[str]:
     if admitted_on is None:
         raise TransitionError(_("Give the date of admission."))
@@ -252,6 +259,7 @@ def _admit(family: Family, admitted_on, case_managers: list[User]) -> list[str]:
     family.admitted_on = admitted_on
     family.case_number = next_case_number(family.project, admitted_on.year)
     family.case_managers.set(case_managers)
+    notify(Kind.ASSIGNED, case_managers, family=family, link=family_link(family))
     return ["admitted_on", "case_number"]
 
 
@@ -301,6 +309,17 @@ def reassign(actor: Actor, family: Family, case_managers: list[User], note: str 
         for u, kind in changes
     )
     record(actor, AuditAction.UPDATE, family)
+    notify(
+        Kind.ASSIGNED, after - before, family=family, link=family_link(family), not_to=actor.user
+    )
+    # Those who no longer see the file hear of it by its case number alone.
+    notify(
+        Kind.HANDED_OVER,
+        before - after,
+        project=family.project,
+        case_number=family.case_number,
+        not_to=actor.user,
+    )
 
 
 @transaction.atomic
@@ -323,6 +342,19 @@ def give_cover(actor: Actor, cover: Cover) -> Cover:
         note=f"{cover.starts_on.isoformat()} to {cover.ends_on.isoformat()}",
     )
     record(actor, AuditAction.CREATE, cover)
+    notify(
+        Kind.COVER,
+        [cover.user],
+        project=cover.family.project,
+        case_number=cover.family.case_number,
+        params={
+            "state": "given",
+            "start": cover.starts_on.isoformat(),
+            "end": cover.ends_on.isoformat(),
+        },
+        link=family_link(cover.family),
+        not_to=actor.user,
+    )
     return cover
 
 
@@ -334,5 +366,13 @@ def end_cover(actor: Actor, cover: Cover) -> None:
     cover.save(update_fields=["ends_on", "starts_on"])
     AssignmentChange.objects.create(
         family=cover.family, user=cover.user, kind=AssignmentChange.Kind.COVER_ENDED, by=actor.user
+    )
+    notify(
+        Kind.COVER,
+        [cover.user],
+        project=cover.family.project,
+        case_number=cover.family.case_number,
+        params={"state": "ended"},
+        not_to=actor.user,
     )
     record(actor, AuditAction.UPDATE, cover)

@@ -1,12 +1,15 @@
 """Every change to responses: one function each, atomic, audit-logged."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.prefill import PREFILL
+from parcours.notify.models import Kind
+from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record
 from parcours.privacy.models import AuditAction
 
@@ -72,6 +75,18 @@ def submit(actor: Actor, response: Response, raw, language: str) -> Response:
     response.save(update_fields=["status", "submitted_at", "updated_at"])
     if response.supersedes_id:
         Response.objects.filter(pk=response.supersedes_id).update(status=ResponseStatus.SUPERSEDED)
+        corrected = response.supersedes
+        notify(
+            Kind.SHEET_CORRECTED,
+            [corrected.author],
+            family=response.family,
+            params={
+                "instrument": response.instrument,
+                "instrument_name": response.get_instrument_display(),
+            },
+            link=reverse("instruments:response", args=[response.family_id, response.pk]),
+            not_to=actor.user,
+        )
     record(actor, AuditAction.TRANSITION, response, family_id=response.family_id)
     return response
 

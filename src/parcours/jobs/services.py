@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from parcours.jobs.models import LIVE, Job, JobStatus
+from parcours.notify.models import Kind
+from parcours.notify.services import notify
 from parcours.privacy import files
 from parcours.privacy.audit import Actor
 
@@ -145,7 +148,16 @@ def _end(job: Job, status: str, lines: list[str], outcome: Outcome | None = None
         job.result_key = files.store(outcome.data)
         job.result_name, job.result_type = outcome.name, outcome.content_type
     job.status, job.lines, job.finished_at = status, [str(line) for line in lines], timezone.now()
-    job.save()
+    with transaction.atomic():
+        job.save()
+        if job.requested_by_id is not None:  # the daily work has nobody to tell
+            notify(
+                Kind.JOB_ENDED,
+                [job.requested_by],
+                project=job.project,
+                params={"job_kind": job.kind, "status": status},
+                link=reverse("jobs:job", args=[job.pk]),
+            )
     if job.scheduled_for and status == JobStatus.FAILED:  # nobody watches its page: the log
         logger.error("The daily %s failed: %s", job.kind, " ".join(job.lines))
 

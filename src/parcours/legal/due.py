@@ -32,8 +32,9 @@ def deadline_item(procedure, today, until) -> DueItem | None:
     )
 
 
-def deadlines(families, today, until):
-    procedures = (
+def notified_procedures(families, today):
+    """The procedures of open files whose deadline may still matter, with their rule."""
+    return (
         Procedure.objects.filter(
             family__in=families,
             family__status__in=OPEN_STATES,
@@ -41,10 +42,13 @@ def deadlines(families, today, until):
             notified_on__isnull=False,
             notified_on__gte=today - NOTIFIED_WITHIN,
         )
-        .select_related("deadline_rule", "family")
+        .select_related("deadline_rule", "family__project")
         .prefetch_related("deadline_rule__overrides")
     )
-    for procedure in procedures:
+
+
+def deadlines(families, today, until):
+    for procedure in notified_procedures(families, today):
         item = deadline_item(procedure, today, until)
         if item:
             yield item

@@ -119,6 +119,18 @@ NOT_PERSONAL = {
     "instruments.Response.instance_id": _("the random ID ODK or KoboToolbox gave the submission"),
     "instruments.Answer.code": _("the question's code"),
     "instruments.Answer.value": _("a coded answer or a number, counted in reports"),
+    "notify.Notification.kind": _("a code"),
+    "notify.Notification.case_number": _("a number the project gives; it names nobody"),
+    "notify.Notification.params": _("codes, dates and counts of what happened, never a name"),
+    "notify.Notification.link": _("a path on this site"),
+    "notify.Notification.key": _("codes and ids that keep one reminder from being sent twice"),
+    "notify.Message.channel": _("a code"),
+    "notify.Message.kind": _("a code"),
+    "notify.Message.key": _("codes and ids that keep one mail from being sent twice"),
+    "notify.Message.payload": _("codes, dates and case numbers of a digest, never a name"),
+    "notify.Message.status": _("a code"),
+    "notify.Message.leased_by": _("the name of the worker sending it"),
+    "notify.Message.last_error": _("what the mail server answered"),
 }
 
 # Personal fields kept readable, and why (everything else personal is encrypted).

@@ -26,6 +26,7 @@ class ProjectAdmin(AuditedAdmin):
         "case_number_prefix",
         "review_interval_weeks",
         "contact_alert_days",
+        "deadline_reminder_days",
         "retention_years",
     ]
     inlines = [CriterionInline]

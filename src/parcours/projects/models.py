@@ -1,6 +1,7 @@
 """Organisations, their projects (sites) and each project's admission criteria."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,14 @@ class Organisation(models.Model):
 
 def default_retention_years() -> int:
     return settings.PARCOURS_RETENTION_YEARS
+
+
+def validate_reminder_days(value: str) -> None:
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and int(p) <= 365 for p in parts):
+        raise ValidationError(
+            _("Days from 0 to 365 separated by commas, for example 14,7,2,0."), code="invalid"
+        )
 
 
 class Project(models.Model):
@@ -51,6 +60,16 @@ class Project(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    deadline_reminder_days = models.CharField(
+        _("remind of legal deadlines (days before)"),
+        max_length=40,
+        default="14,7,2,0",
+        validators=[validate_reminder_days],
+        help_text=_(
+            "Days before a deadline on which its case managers are reminded, separated by "
+            "commas; 0 is the day itself. From two days before, the coordinators are told too."
+        ),
+    )
     retention_years = models.PositiveSmallIntegerField(
         _("keep files after closure (years)"),
         default=default_retention_years,
@@ -74,6 +93,10 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def reminder_days(self) -> set[int]:
+        return {int(p) for p in self.deadline_reminder_days.split(",") if p.strip().isdigit()}
 
 
 class EligibilityCriterion(TranslatedLabel):

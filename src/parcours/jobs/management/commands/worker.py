@@ -7,12 +7,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from parcours.jobs.daily import Scheduler
+from parcours.notify.outbox import Sender, deliver_due
 
 
 class Command(BaseCommand):
     help = (
         "Run the jobs people ask for in the background (large imports and exports, report "
-        "files) and the daily work of PARCOURS_DAILY (retention, a backup). Start one or more "
+        "files), the daily work of PARCOURS_DAILY (reminders, retention, a backup) and send "
+        "the outbox's mails. Start one or more "
         "beside the web server, on any machine that reaches the database and the file root; "
         "each takes one job at a time. --batch runs what is queued and exits."
     )
@@ -29,8 +31,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        worker_id = options["worker_id"] or f"{socket.gethostname()}-{os.getpid()}"[:64]
         if not options["batch"]:
             Scheduler().start()
+            Sender(worker_id).start()
         # django-tasks-db's worker: it claims each task in a transaction of its own, so
         # several workers on one PostgreSQL never take the same task.
         call_command(
@@ -40,5 +44,7 @@ class Command(BaseCommand):
             reload=False,
             startup_delay=not options["batch"],
             verbosity=options["verbosity"],
-            worker_id=options["worker_id"] or f"{socket.gethostname()}-{os.getpid()}"[:64],
+            worker_id=worker_id,
         )
+        if options["batch"]:
+            deliver_due(worker_id)  # and what the tasks just queued to go out

@@ -1,0 +1,183 @@
+"""What Parcours tells a person (a notification), how they want to hear of it (a preference),
+and what must leave Parcours for it (a message in the outbox).
+
+A notification keeps codes, dates and the case number, never a name or free text: its words
+are written when it is read, in the reader's language.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    ASSIGNED = "assigned", _("A family is assigned to you")
+    HANDED_OVER = "handed_over", _("A family is handed over away from you")
+    COVER = "cover", _("Cover of a family starts or ends")
+    DEADLINE = "deadline", _("A legal deadline is near")
+    REVIEW_OVERDUE = "review_overdue", _("A review is overdue")
+    ACTION_OVERDUE = "action_overdue", _("An action is overdue")
+    QUIET = "quiet", _("A family without contact for too long")
+    SHEET_CORRECTED = "sheet_corrected", _("A sheet is corrected by someone else")
+    JOB_ENDED = "job_ended", _("Background work you asked for has ended")
+    ACCESS_ALERT = "access_alert", _("Unusual access to files (coordinators)")
+    DELIVERY_FAILED = "delivery_failed", _("A phone, token or delivery failed (coordinators)")
+
+
+class Channel(models.TextChoices):
+    APP = "app", _("In Parcours only")
+    INSTANT = "instant", _("By e-mail at once")
+    DIGEST = "digest", _("In the daily e-mail digest")
+
+
+# How each kind reaches a person who has chosen nothing (and whose project says nothing).
+DEFAULT_CHANNEL = {
+    Kind.ASSIGNED: Channel.INSTANT,
+    Kind.HANDED_OVER: Channel.INSTANT,
+    Kind.COVER: Channel.INSTANT,
+    Kind.DEADLINE: Channel.INSTANT,
+    Kind.REVIEW_OVERDUE: Channel.DIGEST,
+    Kind.ACTION_OVERDUE: Channel.DIGEST,
+    Kind.QUIET: Channel.DIGEST,
+    Kind.SHEET_CORRECTED: Channel.APP,
+    Kind.JOB_ENDED: Channel.APP,
+    Kind.ACCESS_ALERT: Channel.INSTANT,
+    Kind.DELIVERY_FAILED: Channel.INSTANT,
+}
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def expired(self):
+        kept = timezone.now() - timezone.timedelta(days=settings.PARCOURS_NOTIFICATION_KEEP_DAYS)
+        return self.filter(created_at__lt=kept)
+
+
+class Notification(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    family = models.ForeignKey("cases.Family", on_delete=models.CASCADE, null=True, blank=True)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, null=True)
+    case_number = models.CharField(max_length=32, blank=True)
+    params = models.JSONField(default=dict, blank=True)  # codes, dates, counts: never a name
+    link = models.CharField(max_length=300, blank=True)  # a path on this site
+    # One notification per key and person, however often the daily run runs ("" for none).
+    key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_mine"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~Q(key=""), name="one_notification_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.case_number}"
+
+
+class Preference(models.Model):
+    """How one person hears of one kind of event."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_choices"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_choice_per_kind")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.channel}"
+
+
+class ProjectDefault(models.Model):
+    """How the people of a project hear of one kind of event until they choose themselves."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="notification_defaults"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="one_default_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.channel}"
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    DROPPED = "dropped", _("not sent: no longer allowed")
+
+
+class Message(models.Model):
+    """One thing that must leave Parcours (an e-mail; later a webhook), written in the same
+    transaction as what causes it and delivered by the worker: retried with backoff until it
+    goes or PARCOURS_OUTBOX_RETRY_HOURS have passed; never sent twice for one key."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    kind = models.CharField(max_length=20)  # "notification", "digest"
+    key = models.CharField(max_length=200, unique=True)  # e-mail:<notification>, digest:<…>
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, null=True)
+    payload = models.JSONField(default=dict, blank=True)  # codes and dates, never a name
+    status = models.CharField(
+        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # A worker holds a message while it sends it; one killed outright lets go when this passes.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=64, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="outbox_due",
+            )
+        ]
+
+    def __str__(self):
+        return self.key
