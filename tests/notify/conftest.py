@@ -14,7 +14,7 @@ class Inbox:
     def __init__(self):
         self.mails = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         mail = message_from_bytes(envelope.content, policy=policy.default)
         self.mails.append({"to": list(envelope.rcpt_tos), "mail": mail})
         return "250 OK"

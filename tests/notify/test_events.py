@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.cases import services as cases
 from parcours.instruments.models import Response
@@ -60,8 +61,8 @@ def test_cover_given_and_ended_is_told_to_the_colleague(addresses, make_family, 
         Cover(
             family=family,
             user=colleague,
-            starts_on=datetime.date.today(),
-            ends_on=datetime.date.today() + datetime.timedelta(days=10),
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + datetime.timedelta(days=10),
         ),
     )
     cases.end_cover(Actor(coordinator), cover)
@@ -89,9 +90,7 @@ def test_a_sheet_corrected_by_someone_else_is_told_to_its_author(
     assert not Notification.objects.filter(recipient=coordinator, kind=Kind.SHEET_CORRECTED)
 
 
-def test_ended_work_is_told_in_the_reader_s_language_not_the_asker_s(
-    case_manager, project, login
-):
+def test_ended_work_is_told_in_the_reader_s_language_not_the_asker_s(case_manager, project, login):
     job = Job.objects.create(
         kind="reports.report",
         title="Cohortrapport",
@@ -146,7 +145,8 @@ def test_a_file_no_longer_yours_hides_its_notifications_and_is_404(
 
 def test_a_person_who_may_not_see_the_file_is_never_told(make_family, outsider):
     family = make_family("active")
-    assert services.notify(Kind.QUIET, [outsider], family=family, params={"since": "2026-01-01"}) == []
+    told = services.notify(Kind.QUIET, [outsider], family=family, params={"since": "2026-01-01"})
+    assert told == []
 
 
 def test_choices_decide_the_channel_and_project_defaults_stand_in(
