@@ -14,6 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def now():
+    """The time as ``django.utils.timezone.now`` says at the call (a clock set in tests)."""
+    return timezone.now()
+
+
 class Kind(models.TextChoices):
     ASSIGNED = "assigned", _("A family is assigned to you")
     HANDED_OVER = "handed_over", _("A family is handed over away from you")
@@ -72,7 +77,7 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, blank=True)  # a path on this site
     # One notification per key and person, however often the daily run runs ("" for none).
     key = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -159,12 +164,12 @@ class Message(models.Model):
         _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=now)
     # A worker holds a message while it sends it; one killed outright lets go when this passes.
     leased_until = models.DateTimeField(null=True, blank=True)
     leased_by = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    created_at = models.DateTimeField(_("queued at"), default=now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

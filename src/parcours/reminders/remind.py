@@ -156,16 +156,13 @@ def _access_alerts(today, told: Told) -> None:
         .filter(files__gt=settings.PARCOURS_ACCESS_ALERT)
     )
     for row in busy:
-        projects = (
-            AuditEvent.objects.filter(
-                user_id=row["user_id"],
-                at__gte=row["hour"],
-                at__lt=row["hour"] + datetime.timedelta(hours=1),
-                family_id__isnull=False,
-            )
-            .values_list("family__project_id", flat=True)
-            .distinct()
-        )
+        opened = AuditEvent.objects.filter(
+            user_id=row["user_id"],
+            at__gte=row["hour"],
+            at__lt=row["hour"] + datetime.timedelta(hours=1),
+            family_id__isnull=False,
+        ).values("family_id")
+        projects = Family.objects.filter(pk__in=opened).values_list("project_id", flat=True)
         for project_id in set(projects):
             told.add(
                 notify(
