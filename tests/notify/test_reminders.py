@@ -57,10 +57,17 @@ def test_a_deadline_is_told_on_its_days(
     assert bool(_deadlines(coordinator)) == coordinator_too
 
 
-@pytest.mark.parametrize("days", [13, 8, 3, 1])
-def test_no_reminder_on_other_days(appeal, case_manager, days):
-    remind(DEADLINE - datetime.timedelta(days=days))
+def test_between_reminder_days_nothing_new_and_a_day_without_a_run_is_caught_up(
+    appeal, case_manager
+):
+    remind(DEADLINE - datetime.timedelta(days=15))  # before the first reminder day
     assert _deadlines(case_manager) == []
+    remind(DEADLINE - datetime.timedelta(days=13))  # no run on the 14th: caught up
+    remind(DEADLINE - datetime.timedelta(days=8))  # still the 14-day reminder
+    remind(DEADLINE - datetime.timedelta(days=5))  # the 7-day one, two days late
+    assert [n.params["days"] for n in _deadlines(case_manager)] == [13, 5]
+    remind(DEADLINE + datetime.timedelta(days=4))  # missed too long ago to tell now
+    assert len(_deadlines(case_manager)) == 2
 
 
 def test_running_twice_a_day_tells_nothing_twice(appeal, addresses, case_manager):
@@ -84,7 +91,9 @@ def test_a_project_chooses_its_reminder_days(appeal, case_manager, project):
     project.save()
     remind(DEADLINE - datetime.timedelta(days=14))
     remind(DEADLINE - datetime.timedelta(days=10))
-    assert [n.params["days"] for n in _deadlines(case_manager)] == [10]
+    remind(DEADLINE - datetime.timedelta(days=7))
+    remind(DEADLINE - datetime.timedelta(days=1))
+    assert [n.params["days"] for n in _deadlines(case_manager)] == [10, 1]
 
 
 def test_overdue_reviews_and_actions_and_quiet_files(make_family, case_manager, colleague):

@@ -24,8 +24,8 @@ def test_no_page_template_holds_inline_script_handlers_or_styles():
 
     offenders = []
     for path in settings.PACKAGE_DIR.rglob("templates/**/*.html"):
-        if path.name.endswith("_pdf.html"):  # read by WeasyPrint only, never served
-            continue
+        if path.name.endswith(("_pdf.html", "_mail.html")):  # read by WeasyPrint or a mail
+            continue  # client only (which ignores style sheets), never served
         # A picture drawn into a PDF carries its rules inside (WeasyPrint reads only those);
         # pages never receive them (see parcours.pdf.svg_style).
         text = path.read_text().replace("{% if svg_style %}<style>{{ svg_style }}</style>", "")

@@ -33,6 +33,7 @@ from parcours.cases.choices import (
 from parcours.cases.models import Family, Person, StatusChange, today
 from parcours.casework.demo import CaseworkDemo
 from parcours.instruments.models import Answer
+from parcours.legal import demo as legal_demo
 from parcours.privacy.audit import Actor
 from parcours.projects.models import Project
 from parcours.projects.services import create_project
@@ -119,7 +120,7 @@ def build(seed: int = 2020, as_of: datetime.date | None = None) -> DemoResult:
             role=role,
             first_name=first,
             last_name=last,
-            email=f"{username}@demo.invalid",
+            email=f"{username}@example.org",
         )
         for username, first, last, role in TEAM
     }
@@ -127,6 +128,10 @@ def build(seed: int = 2020, as_of: datetime.date | None = None) -> DemoResult:
     for index, status in enumerate(PLAN):
         builder.family(index, status)
     builder.re_referral()
+    active = Family.objects.filter(project=project, status=FamilyStatus.ACTIVE).order_by(
+        "case_number"
+    )
+    legal_demo.deadlines_ahead(list(active[:3]), as_of)
     _evaluation(project, team["coordinator"], as_of)
     return DemoResult(True, Family.objects.filter(project=project).count(), logins())
 
@@ -252,7 +257,9 @@ class _Builder:
                 self._day(admitted_on + datetime.timedelta(days=90), self.as_of), self.as_of
             ),
         }.get(status, self.as_of)
-        self.casework.build(family, actor, admitted_on, ends_on)
+        # The first active file has missed its latest review, for the reminders to show.
+        overdue = status == FamilyStatus.ACTIVE and index == PLAN.index(FamilyStatus.ACTIVE)
+        self.casework.build(family, actor, admitted_on, ends_on, review_overdue=overdue)
         if status == FamilyStatus.PAUSED:
             services.take_step(actor, family, "pause", reason="The family asked for time.")
             self._date_last_change(family, ends_on)

@@ -63,8 +63,9 @@ class CaseworkDemo:
             for kind, name, office in DIRECTORY
         ]
 
-    def build(self, family, actor, start: datetime.date, end: datetime.date) -> None:
-        """Casework between admission (``start``) and the day the story ends (``end``)."""
+    def build(self, family, actor, start, end, *, review_overdue: bool = False) -> None:
+        """Casework between admission (``start``) and the day the story ends (``end``); with
+        ``review_overdue``, the latest review was not held."""
         rng = self.rng
         services.record_consent(
             actor, Consent(family=family, purpose=ConsentPurpose.CASE_MANAGEMENT, given_on=start)
@@ -111,8 +112,9 @@ class CaseworkDemo:
                     completed_on=min(due, end) if done else None,
                 ),
             )
-        review_on = start + datetime.timedelta(weeks=family.project.review_interval_weeks)
-        while review_on < end:
+        interval = datetime.timedelta(weeks=family.project.review_interval_weeks)
+        review_on = start + interval
+        while review_on + (interval if review_overdue else datetime.timedelta()) < end:
             services.record_review(
                 actor,
                 Review(
@@ -121,7 +123,7 @@ class CaseworkDemo:
                     progress="Steady; trust is growing.",
                 ),
             )
-            review_on += datetime.timedelta(weeks=family.project.review_interval_weeks)
+            review_on += interval
         legal_demo.build(family, actor, lawyer, start, end, rng)
         sheets_demo.build(family, actor, rng, start, end)
         if rng.random() < 0.6:

@@ -6,6 +6,7 @@ import datetime
 
 from parcours.legal import services
 from parcours.legal.models import DeadlineRule, Document, DocumentKind, Procedure, TimelineEvent
+from parcours.privacy.audit import Actor
 
 
 def _years_before(day: datetime.date, years: int, month: int = 3) -> datetime.date:
@@ -107,3 +108,23 @@ def build(family, actor, lawyer, start: datetime.date, end: datetime.date, rng) 
             issued_on=end - datetime.timedelta(days=rng.randint(60, 250)),
         ),
     )
+
+
+def deadlines_ahead(families, as_of: datetime.date, days=(1, 5, 13)) -> None:
+    """Orders to leave whose 30 days end ``days`` ahead, one per active family given, so that
+    the demo's reminders show every urgency (parcours remind)."""
+    rule = DeadlineRule.objects.get(country="BE", code="order_to_leave_30")
+    for family, ahead in zip(families, days, strict=False):
+        notified = as_of + datetime.timedelta(days=ahead - 30)
+        services.save_procedure(
+            Actor(family.case_managers.first()),
+            Procedure(
+                family=family,
+                type="order_to_leave",
+                authority="immigration_office",
+                status="filed",
+                decided_on=notified,
+                notified_on=notified,
+                deadline_rule=rule,
+            ),
+        )

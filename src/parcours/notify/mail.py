@@ -86,7 +86,7 @@ def compose(message) -> EmailMultiAlternatives:
         preferences = site_link(reverse("notify:preferences"))
         if message.kind == "digest":
             subject, context = _digest(message, user)
-            template = "notify/mail/digest"
+            template = "notify/digest_mail"
         else:
             notification = message.notification
             text = describe(notification.kind, notification.params, notification.case_number)
@@ -95,7 +95,7 @@ def compose(message) -> EmailMultiAlternatives:
                 "text": text,
                 "link": site_link(reverse("notify:open", args=[notification.pk])),
             }
-            template = "notify/mail/notification"
+            template = "notify/notification_mail"
         context |= {"user": user, "preferences": preferences}
         body = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)

@@ -1,11 +1,12 @@
 """The day's reminders and each person's digest.
 
 ``remind`` looks at every open file once a day (the worker's daily run, or `parcours remind`):
-a legal deadline on the project's reminder days (14, 7, 2 and 0 days ahead by default) and the
-day after it was missed, a review or an action that became overdue, a file quiet for longer
-than the project's alert period, and a person who opened more files within an hour than the
-access alert allows. Each is told through parcours.notify under a key, so however often the
-run runs, one person hears of one thing once (a deadline once per reminder day).
+a legal deadline on the project's reminder days (14, 7, 2 and 0 days ahead by default; a day
+without a run is caught up the next) and once it was missed, a review or an action that
+became overdue, a file quiet for longer than the project's alert period, and a person who
+opened more files within an hour than the access alert allows. Each is told through
+parcours.notify under a key, so however often the run runs, one person hears of one thing
+once (a deadline once per reminder day).
 
 ``digests`` writes one mail per person and day: what is due in their files from today to a
 week ahead, and what they were told in Parcours since the day before, grouped by case number.
@@ -32,6 +33,7 @@ from parcours.privacy.models import AuditAction, AuditEvent
 
 DIGEST_DAYS = 7
 URGENT_DAYS = 2  # from this many days before a deadline: coordinators too, and mail at once
+MISSED_DAYS = 3  # a missed deadline is told the day after, or up to three days late
 
 
 @dataclass
@@ -82,6 +84,16 @@ def _labels(rule) -> dict:
     return {"nl": rule.label_nl, "fr": rule.label_fr, "en": rule.label_en}
 
 
+def reminder_step(days: int, reminder_days: set[int]) -> int | None:
+    """Which of the project's reminder days a deadline ``days`` ahead falls under: the nearest
+    one not passed yet (13 days ahead is the 14-day reminder, so a day without a run is caught
+    up the next day); -1 for a deadline missed in the last MISSED_DAYS days; None when it is
+    further than the first reminder day, or missed longer ago."""
+    if days < 0:
+        return -1 if days >= -MISSED_DAYS else None
+    return min((d for d in reminder_days if d >= days), default=None)
+
+
 def _deadlines(today, teams, told: Told) -> None:
     for procedure in notified_procedures(_open_families(), today):
         deadline = procedure.deadline
@@ -89,7 +101,8 @@ def _deadlines(today, teams, told: Told) -> None:
             continue
         days = (deadline - today).days
         family = procedure.family
-        if days not in family.project.reminder_days and days != -1:
+        step = reminder_step(days, family.project.reminder_days)
+        if step is None:
             continue
         recipients = set(teams.get(family.pk, ()))
         if days <= URGENT_DAYS:
@@ -105,7 +118,7 @@ def _deadlines(today, teams, told: Told) -> None:
                     "days": days,
                 },
                 link=reverse("legal:dossier", args=[family.pk]),
-                key=f"deadline:{procedure.pk}:{deadline.isoformat()}:{days}",
+                key=f"deadline:{procedure.pk}:{deadline.isoformat()}:{step}",
                 urgent=days <= URGENT_DAYS,
             )
         )
@@ -251,7 +264,9 @@ def _digest_items(user, today) -> list[dict]:
                     "params": notification.params,
                 }
             )
-    return sorted(items, key=lambda i: (i["case"], i["params"].get("date", "")))
+    return sorted(
+        items, key=lambda i: (i["case"], i["params"].get("date") or i["params"].get("since", ""))
+    )
 
 
 def _wants_digest(user) -> bool:
