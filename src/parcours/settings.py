@@ -94,6 +94,9 @@ PARCOURS_MAX_IMPORT_ROWS = env_int("PARCOURS_MAX_IMPORT_ROWS", 250_000, minimum=
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 PARCOURS_BACKGROUND_ROWS = env_int("PARCOURS_BACKGROUND_ROWS", 2000, minimum=1)
 PARCOURS_JOB_KEEP_DAYS = env_int("PARCOURS_JOB_KEEP_DAYS", 7, minimum=1)
+# Each worker says it is alive this often; a job whose worker fell silent for six times as long
+# (or whose process on the same machine is gone) is failed with a message.
+PARCOURS_WORKER_BEAT_SECONDS = env_int("PARCOURS_WORKER_BEAT_SECONDS", 30, minimum=1)
 
 # What the worker does every day on its own, at or after a local time ("" switches it off):
 # the members' age bands for the day's reports, retention (on by default in production), and a

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.jobs import services
-from parcours.jobs.models import Job, JobStatus
+from parcours.jobs.models import Job, JobStatus, WorkerBeat
 from parcours.privacy import files
 from parcours.privacy.models import AuditEvent
 from tests.jobs.tasks import counting, crashing, refusing
@@ -116,13 +116,18 @@ def test_ended_jobs_are_forgotten_with_their_files_and_silent_ones_fail(coordina
     stuck, _ = _asked(coordinator, counting, key="stuck")
     long_ago = timezone.now() - datetime.timedelta(days=settings.PARCOURS_JOB_KEEP_DAYS + 1)
     Job.objects.filter(pk=old.pk).update(created_at=long_ago)
-    Job.objects.filter(pk=stuck.pk).update(
-        status=JobStatus.RUNNING, started_at=long_ago, updated_at=long_ago
-    )
-    Job.objects.filter(pk=stuck.pk).update(updated_at=long_ago)
+    busy, _ = _asked(coordinator, counting, key="busy")
+    # A worker on another machine fell silent (a machine lost); another one still beats.
+    now = timezone.now()
+    WorkerBeat.objects.create(name="lost", host="elsewhere", pid=1, beat_at=long_ago)
+    WorkerBeat.objects.create(name="alive", host="elsewhere", pid=2, beat_at=now)
+    Job.objects.filter(pk=stuck.pk).update(status=JobStatus.RUNNING, worker="lost")
+    Job.objects.filter(pk=busy.pk).update(status=JobStatus.RUNNING, worker="alive")
     services.prune()
     assert not Job.objects.filter(pk=old.pk).exists()
     with pytest.raises(FileNotFoundError):
         files.load(result_key)
     stuck.refresh_from_db()
     assert stuck.status == JobStatus.FAILED and "worker running it stopped" in stuck.lines[0]
+    busy.refresh_from_db()
+    assert busy.status == JobStatus.RUNNING

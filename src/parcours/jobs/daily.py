@@ -82,3 +82,28 @@ class Scheduler(threading.Thread):
             finally:
                 close_old_connections()
             self.stopping.wait(self.interval)
+
+
+class Heartbeat(threading.Thread):
+    """Says every PARCOURS_WORKER_BEAT_SECONDS that this worker is alive, and fails the jobs of
+    workers that were killed outright (parcours.jobs.services.reap)."""
+
+    def __init__(self, name: str):
+        super().__init__(name="parcours-heartbeat", daemon=True)
+        self.worker = name
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        from parcours.jobs.services import BEAT_EVERY, beat, reap
+
+        while not self.stopping.is_set():
+            try:
+                beat(self.worker)
+                reaped = reap()
+                if reaped:
+                    logger.warning("%s job(s) of a stopped worker marked failed", reaped)
+            except Exception:
+                logger.exception("The worker could not say it is alive")
+            finally:
+                close_old_connections()
+            self.stopping.wait(BEAT_EVERY.total_seconds())

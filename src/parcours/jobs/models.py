@@ -73,6 +73,7 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True)
     updated_at = models.DateTimeField(auto_now=True)
     scheduled_for = models.DateField(null=True)  # the day of a daily run (parcours.jobs.daily)
+    worker = models.CharField(max_length=64, blank=True)  # the worker running it (WorkerBeat)
     finished_at = models.DateTimeField(null=True)
 
     objects = JobQuerySet.as_manager()
@@ -107,3 +108,21 @@ class Job(models.Model):
         if not self.total:
             return None
         return min(100, 100 * self.done // self.total)
+
+
+class WorkerBeat(models.Model):
+    """A worker says it is alive every few seconds (parcours worker). A job whose worker has
+    fallen silent, or whose process on this machine is gone, was left by a worker killed
+    outright, and is failed with a message rather than shown as running for ever."""
+
+    name = models.CharField(max_length=64, primary_key=True)  # host-pid, or --worker-id
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self):
+        return self.name

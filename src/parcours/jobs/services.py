@@ -10,6 +10,8 @@ reports its step before it starts, since what a transaction writes is seen only 
 import datetime
 import functools
 import logging
+import os
+import socket
 import time
 from dataclasses import dataclass, field
 
@@ -20,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from parcours.jobs.models import LIVE, Job, JobStatus
+from parcours.jobs.models import Job, JobStatus, WorkerBeat
 from parcours.notify.models import Kind
 from parcours.notify.services import notify
 from parcours.privacy import files
@@ -28,8 +30,12 @@ from parcours.privacy.audit import Actor
 
 logger = logging.getLogger(__name__)
 
-# A running job whose worker has said nothing for this long has lost its worker.
-SILENT_FOR = datetime.timedelta(minutes=30)
+# A worker says it is alive this often; one silent for SILENT_FOR is taken as gone (a machine
+# lost). On the worker's own machine a process that no longer exists is known gone at once.
+BEAT_EVERY = datetime.timedelta(seconds=settings.PARCOURS_WORKER_BEAT_SECONDS)
+SILENT_FOR = 6 * BEAT_EVERY
+# The name this process runs jobs under (set by parcours worker; host and process otherwise).
+WORKER = {"name": f"{socket.gethostname()}-{os.getpid()}"[:64]}
 
 
 class JobFailed(Exception):
@@ -113,7 +119,10 @@ def background(body):
     @functools.wraps(body)
     def run(job_id: str) -> str:
         claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
+            status=JobStatus.RUNNING,
+            started_at=timezone.now(),
+            updated_at=timezone.now(),
+            worker=WORKER["name"],
         )
         if not claimed:
             return "not queued"  # run already, or running in another worker
@@ -172,15 +181,54 @@ def result(job: Job) -> bytes:
 
 def prune() -> None:
     """Forget ended jobs after PARCOURS_JOB_KEEP_DAYS, with their files, and fail the running
-    ones whose worker has gone silent, so their key frees up."""
+    ones whose worker is gone, so their key frees up."""
     for job in Job.objects.expired().only("pk", "input_key", "result_key"):
         for key in (job.input_key, job.result_key):
             if key:
                 files.delete(key)
         job.delete()
-    silent = Job.objects.filter(
-        status__in=LIVE, started_at__isnull=False, updated_at__lt=timezone.now() - SILENT_FOR
+    reap()
+
+
+def beat(name: str) -> None:
+    """This worker is alive (parcours worker, every BEAT_EVERY)."""
+    WorkerBeat.objects.update_or_create(
+        name=name[:64],
+        defaults={"host": socket.gethostname(), "pid": os.getpid(), "beat_at": timezone.now()},
     )
-    for job in silent:
+
+
+def _gone(name: str, beats: dict, now) -> bool:
+    beat = beats.get(name)
+    if beat is None:
+        return False  # a worker from before this release, or one that never beat: not judged
+    if beat.host == socket.gethostname():
+        try:
+            os.kill(beat.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass  # a process of another user holds that number now: judged by the beat
+    return beat.beat_at < now - SILENT_FOR
+
+
+def reap() -> int:
+    """Fail the running jobs of workers killed outright (SIGKILL, a machine lost): what they
+    held is marked failed with a message the person can act on; returns how many."""
+    now = timezone.now()
+    running = list(Job.objects.filter(status=JobStatus.RUNNING).exclude(worker=""))
+    if not running:
+        return 0
+    beats = {b.name: b for b in WorkerBeat.objects.filter(name__in={j.worker for j in running})}
+    failed = 0
+    for job in running:
+        if not _gone(job.worker, beats, now):
+            continue
         with translation.override(job.language):
-            _end(job, JobStatus.FAILED, [_("The worker running it stopped. Ask for it again.")])
+            message = _("The worker running it stopped. Nothing of it was kept: ask for it again.")
+        # Only if it is still running under that worker: it may have just ended on its own.
+        if Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, worker=job.worker).exists():
+            _end(job, JobStatus.FAILED, [message])
+            failed += 1
+    WorkerBeat.objects.filter(beat_at__lt=now - datetime.timedelta(days=1)).delete()
+    return failed

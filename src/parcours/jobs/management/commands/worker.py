@@ -6,7 +6,8 @@ import socket
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from parcours.jobs.daily import Scheduler
+from parcours.jobs.daily import Heartbeat, Scheduler
+from parcours.jobs.services import WORKER, beat
 from parcours.notify.outbox import Sender, deliver_due
 
 
@@ -32,9 +33,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         worker_id = options["worker_id"] or f"{socket.gethostname()}-{os.getpid()}"[:64]
+        WORKER["name"] = worker_id
+        beat(worker_id)
         if not options["batch"]:
             Scheduler().start()
             Sender(worker_id).start()
+            Heartbeat(worker_id).start()
         # django-tasks-db's worker: it claims each task in a transaction of its own, so
         # several workers on one PostgreSQL never take the same task.
         call_command(
