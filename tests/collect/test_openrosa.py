@@ -205,6 +205,19 @@ def test_a_revoked_token_a_wrong_one_and_another_projects_are_refused(
     assert borrowed.request("/formList").status == 401
 
 
+def test_a_phone_refused_again_and_again_is_told_to_the_coordinators_once(
+    phone, case_manager, coordinator
+):
+    from parcours.notify.models import Kind, Notification
+
+    services.revoke(Actor(case_manager), DeviceToken.objects.get(user=case_manager))
+    for _attempt in range(services.REFUSALS_TOLD + 3):
+        assert phone.request("/formList").status == 401
+    told = Notification.objects.get(recipient=coordinator, kind=Kind.DELIVERY_FAILED)
+    assert told.params == {"what": "device", "n": services.REFUSALS_TOLD, "who": "sara"}
+    assert not Notification.objects.filter(recipient=case_manager, kind=Kind.DELIVERY_FAILED)
+
+
 def test_a_role_taken_away_ends_the_phones_access(phone, case_manager, project, administrator):
     from parcours.accounts.services import revoke_role
 

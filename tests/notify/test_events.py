@@ -183,3 +183,16 @@ def test_the_worker_sends_what_is_queued(addresses, make_family, smtp):
     call_command("worker", batch=True, verbosity=0)
     assert [m["to"] for m in smtp.inbox.mails] == [["sara@example.org"]]
     assert Message.objects.get().status == "sent"
+
+
+def test_notifications_are_kept_ninety_days(make_family, case_manager, settings):
+    make_family("active")
+    told = Notification.objects.get(recipient=case_manager)
+    Notification.objects.filter(pk=told.pk).update(
+        created_at=timezone.now()
+        - datetime.timedelta(days=settings.PARCOURS_NOTIFICATION_KEEP_DAYS + 1)
+    )
+    make_family("active")
+    services.prune()
+    assert list(Notification.objects.values_list("pk", flat=True)) != [told.pk]
+    assert Notification.objects.filter(recipient=case_manager).count() == 1

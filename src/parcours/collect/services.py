@@ -1,6 +1,7 @@
 """Phones: tokens made and revoked (audited), and a phone's credentials checked."""
 
 import base64
+import datetime
 import json
 import zlib
 
@@ -9,15 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.accounts.models import Role
+from parcours.accounts.models import Role, User
 from parcours.cases.models import Family
 from parcours.collect.models import DeviceToken, new_token, token_hash
 from parcours.collect.openrosa import SubmissionError, parse
 from parcours.instruments.answers import check
 from parcours.instruments.models import InstrumentCode, InstrumentVersion, Response
 from parcours.instruments.transfer import Reading, Row, TransferError, fingerprint, store
+from parcours.notify.models import Kind
+from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record_security
-from parcours.privacy.models import AuditAction
+from parcours.privacy.models import AuditAction, AuditEvent
+from parcours.projects.models import Project
 
 COLLECTING_ROLES = (Role.CASE_MANAGER, Role.COORDINATOR)
 
@@ -170,3 +174,33 @@ def receive(actor: Actor, device: DeviceToken, data: bytes, language: str) -> bo
     except TransferError as error:
         raise SubmissionError(" ".join(error.errors), status=409) from None
     return result.created > 0
+
+
+REFUSALS_TOLD = 5  # refused phone sign-ins from one address within an hour the coordinators hear of
+
+
+def tell_of_refusals(slug: str, username: str, actor: Actor) -> None:
+    """A phone refused again and again (a revoked token still in use, a lost phone in other
+    hands, someone guessing) is told to the project's coordinators, once an hour at most."""
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    refused = AuditEvent.objects.filter(
+        action=AuditAction.LOGIN_FAILED,
+        ip_address=actor.ip_address,
+        page__startswith="collect:",
+        at__gte=timezone.now() - datetime.timedelta(hours=1),
+    ).count()
+    project = Project.objects.filter(slug=slug).first()
+    if refused < REFUSALS_TOLD or project is None:
+        return
+    known = User.objects.filter(username=username).values_list("username", flat=True).first()
+    coordinators = User.objects.filter(
+        is_active=True, memberships__project=project, memberships__role=Role.COORDINATOR
+    ).distinct()
+    notify(
+        Kind.DELIVERY_FAILED,
+        coordinators,
+        project=project,
+        params={"what": "device", "n": refused, "who": known or "?"},
+        link=reverse("collect:devices"),
+        key=f"phone-refused:{project.pk}:{actor.ip_address}:{hour.isoformat()}",
+    )

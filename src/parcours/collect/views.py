@@ -72,7 +72,9 @@ def phone_endpoint(view):
         device = services.authenticate(username, token)
         if device is None:
             if username:  # Collect's first request has no credentials: not a failure
-                record_security(Actor.from_request(request), AuditAction.LOGIN_FAILED)
+                acting = Actor.from_request(request)
+                record_security(acting, AuditAction.LOGIN_FAILED)
+                services.tell_of_refusals(project, username, acting)
             response = _message(_("Sign in with your user name and your phone's token."), 401)
             response["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
             return response

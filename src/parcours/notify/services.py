@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from parcours.notify.models import (
@@ -104,16 +105,30 @@ def notify(
 
 
 def visible_notifications(user):
-    """A person's notifications whose file they may still see (the gate again, as they read)."""
+    """A person's notifications whose file they may still see (the gate again, as they read):
+    the gate is asked only about the files their notifications name."""
     family = apps.get_model("cases", "Family")
     mine = Notification.objects.filter(recipient=user)
-    return mine.filter(family__isnull=True) | mine.filter(
-        family__in=family.objects.visible_to(user).values("pk")
-    )
+    named = mine.exclude(family=None).values("family_id")
+    visible = family.objects.visible_to(user).filter(pk__in=named).values("pk")
+    return mine.filter(Q(family__isnull=True) | Q(family_id__in=visible))
 
 
 def unread_count(user) -> int:
-    return visible_notifications(user).filter(read_at__isnull=True).count()
+    """The bell's number, on every page: the person's unread notifications (a partial index),
+    then the gate asked about their few files only."""
+    unread = list(
+        Notification.objects.filter(recipient=user, read_at__isnull=True).values_list(
+            "family_id", flat=True
+        )[:500]
+    )
+    named = {family_id for family_id in unread if family_id is not None}
+    if named:
+        family = apps.get_model("cases", "Family")
+        named = set(
+            family.objects.visible_to(user).filter(pk__in=named).values_list("pk", flat=True)
+        )
+    return sum(1 for family_id in unread if family_id is None or family_id in named)
 
 
 def mark_read(user, notifications=None) -> int:

@@ -102,7 +102,8 @@ def describe(kind: str, params: dict, case: str) -> str:
             return _("An e-mail could not be sent for %(hours)s hours and was given up.") % {
                 "hours": p.get("hours", "?")
             }
-        return _("A phone was refused %(n)s times in a row: check its token.") % {
-            "n": p.get("n", "?")
-        }
+        return _(
+            "A phone signing in as %(who)s was refused %(n)s times within an hour: check its "
+            "token, or revoke it."
+        ) % {"who": p.get("who", "?"), "n": p.get("n", "?")}
     return kind

@@ -3,11 +3,13 @@
 from django.utils.translation import gettext as _
 
 from parcours.jobs.services import Outcome, background
+from parcours.notify.services import prune
 from parcours.reminders.remind import digests, remind
 
 
 @background
 def remind_today(job, progress) -> Outcome:
+    prune()  # notifications past PARCOURS_NOTIFICATION_KEEP_DAYS
     told = remind()
     count = sum(len(v) for v in told.notifications.values())
     return Outcome(
