@@ -240,6 +240,7 @@ TEMPLATES = [
                 "parcours.accounts.context_processors.roles",
                 "parcours.notify.context_processors.bell",
             ],
+            "builtins": ["parcours.errors"],  # {% error_summary %} for every form's errors
         },
     }
 ]

@@ -155,3 +155,30 @@ def test_the_date_of_birth_has_the_date_picker_and_the_year(case_manager, login)
     html = login(case_manager).get(reverse("cases:referral_create")).content.decode()
     assert 'type="date" name="m-0-birth_date_0"' in html
     assert 'type="number" name="m-0-birth_date_1"' in html and "or the year alone" in html
+
+
+def test_errors_are_summed_up_at_the_top_each_a_link_to_its_field(case_manager, login, payload):
+    page = login(case_manager, "fr").post(
+        reverse("cases:referral_create"),
+        payload(**{"referred_on": "2999-01-01", "m-1-given_name": "", "m-1-birth_date": "2999"}),
+    )
+    html = page.content.decode()
+    summary = html[
+        html.index("data-error-summary") : html.index("</ul>", html.index("data-error-summary"))
+    ]
+    assert 'tabindex="-1"' in html and 'role="alert"' in html
+    assert '<a href="#id_referred_on">' in summary
+    assert '<a href="#id_m-1-given_name">Membre 2 · Prénom' in summary
+    assert '<a href="#id_m-1-birth_date_0">Membre 2 · Date de naissance' in summary
+    assert "3 choses à corriger avant d\u2019enregistrer" in html
+    assert not Family.objects.exists()
+
+
+def test_a_referral_without_a_member_says_so_in_plain_words(case_manager, login, payload):
+    data = {k: v for k, v in payload().items() if not k.startswith("m-")}
+    data |= {"m-TOTAL_FORMS": "0", "m-INITIAL_FORMS": "0", "m-MIN_NUM_FORMS": "1"}
+    page = login(case_manager, "fr").post(reverse("cases:referral_create"), data)
+    html = page.content.decode()
+    assert "Ajoutez au moins un membre de la famille." in html
+    assert "formulaire" not in html.split("data-error-summary")[1].split("</div>")[0]
+    assert not Family.objects.exists()

@@ -50,7 +50,10 @@ def test_submitting_needs_every_required_answer(make_family, case_manager, login
     client = login(case_manager)
     sheet = _start(client, family)
     page = client.post(_url(sheet), {**_baseline(b14_detention_risk=""), "action": "submit"})
-    assert "This question needs an answer." in page.content.decode()
+    html = page.content.decode()
+    assert "This question needs an answer." in html
+    summary = html[html.index("data-error-summary") :]
+    assert '<a href="#q-b14_detention_risk">' in summary.split("</ul>")[0]
     assert Response.objects.get(pk=sheet.pk).status == "draft"
     page = client.post(_url(sheet), {**_baseline(), "action": "submit"})
     assert page.status_code == 302

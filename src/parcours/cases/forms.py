@@ -135,7 +135,16 @@ class PersonForm(VersionedForm):
 
 
 # The first member row is required; further rows are added with htmx and may stay empty.
-MemberFormSet = forms.formset_factory(PersonForm, extra=0, min_num=1, validate_min=True)
+class MembersOfAFamily(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": _("Add at least one member of the family."),
+    }
+
+
+MemberFormSet = forms.formset_factory(
+    PersonForm, formset=MembersOfAFamily, extra=0, min_num=1, validate_min=True
+)
 
 
 class ScreeningForm(forms.Form):

@@ -88,6 +88,7 @@ def response_page(request, pk, response_pk):
         "definition": definition,
         "questions": questions(definition, answers, errors, language),
         "facts": _facts(family) if response.instrument == "case_study" else None,
+        "submitted": request.method == "POST" and request.POST.get("action") == "submit",
     }
     template = (
         "instruments/_questions.html" if is_htmx(request) else "instruments/response_form.html"

@@ -18,6 +18,27 @@ document.addEventListener("htmx:afterSettle", () => {
   });
 });
 
+/* A form's error summary takes the focus when the page opens (a screen reader reads it out),
+   and each of its links takes the focus to its field. */
+(() => {
+  const focusSummary = (root) => {
+    const summary = root.querySelector && root.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  };
+  focusSummary(document);
+  document.addEventListener("htmx:afterSettle", (event) => focusSummary(event.detail.elt));
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-error-summary] a[href^='#']");
+    const target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    // A question of a sheet is a block: its first input takes the focus.
+    const field = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+    event.preventDefault();
+    target.scrollIntoView({ block: "center" });
+    if (field) field.focus();
+  });
+})();
+
 /* Nothing typed is lost without a word. A date the browser cannot read (31/02/2024) is sent
    as empty, which would save no date at all: a form holding one is not sent (nor saved as a
    draft), and the field says why. A text longer than its limit is counted as one types and
