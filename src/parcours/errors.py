@@ -30,8 +30,9 @@ def _field_problems(form, prefix: str = "") -> list[Problem]:
 @register.simple_tag
 def error_summary(form, formset=None) -> list[Problem]:
     """The problems of ``form`` and of each form of ``formset`` (a member: "Member 2 · …")."""
-    problems = _field_problems(form) if form is not None and form.is_bound else []
-    if formset is not None and formset.is_bound:
+    # A variable the page does not have arrives as "": nothing to sum up.
+    problems = _field_problems(form) if getattr(form, "is_bound", False) else []
+    if getattr(formset, "is_bound", False):
         problems += [Problem(str(error)) for error in formset.non_form_errors()]
         for number, member in enumerate(formset.forms, start=1):
             label = _("Member %(n)s") % {"n": number}

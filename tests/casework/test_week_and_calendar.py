@@ -119,3 +119,64 @@ def test_the_feed_speaks_the_language_its_owner_used(
         .context["feed_url"]
     )
     assert f"{family.case_number} · action à faire" in client.get(feed_url).content.decode()
+
+
+def test_the_week_names_the_thing_and_a_missed_deadline_comes_first_marked(
+    clock, make_family, case_manager, login
+):
+    from parcours.legal.models import DeadlineRule, Procedure
+
+    family = make_family("active")
+    _action(family, case_manager, datetime.date(2026, 6, 1), text="Ask the school for a letter")
+    Procedure.objects.create(
+        family=family,
+        type="asylum",
+        status="refused",
+        filed_on=datetime.date(2025, 1, 10),
+        decided_on=datetime.date(2026, 5, 10),
+        notified_on=datetime.date(2026, 5, 14),  # + 30 days: 13 June, two days ago
+        deadline_rule=DeadlineRule.objects.get(country="BE", code="appeal"),
+    )
+    page = login(case_manager).get(reverse("casework:my_week"))
+    overdue = page.context["overdue"]
+    assert overdue[0].kind == "deadline" and overdue[0].on == datetime.date(2026, 6, 13)
+    html = page.content.decode()
+    assert "Ask the school for a letter" in html
+    assert 'class="missed-mark">missed</strong>' in html
+    # The calendar feed says what kind of thing it is, never the action's own words.
+    feed = login(case_manager).post(reverse("casework:calendar"))
+    assert feed.status_code == 200
+    from parcours.cases.models import Family
+    from parcours.casework.due import due_items
+    from parcours.casework.models import CalendarFeed  # noqa: F401 (the feed's owner)
+
+    items = due_items(Family.objects.all(), datetime.date(2026, 6, 15))
+    action = next(i for i in items if i.kind == "action")
+    assert action.label == "action due" and action.detail == "Ask the school for a letter"
+
+
+def test_a_coordinators_week_is_grouped_by_case_manager(
+    clock, make_family, case_manager, colleague, coordinator, login
+):
+    mine = make_family("active")
+    theirs = make_family("active", by=colleague)
+    _action(mine, case_manager, datetime.date(2026, 6, 16))
+    _action(theirs, colleague, datetime.date(2026, 6, 16))
+    groups = login(coordinator).get(reverse("casework:my_week")).context["by_case_manager"]
+    assert [str(g["case_manager"]) for g in groups] == ["Sara", "Youssef"]
+    assert {i.family for i in groups[0]["upcoming"]} == {mine}
+    assert {i.family for i in groups[1]["upcoming"]} == {theirs}
+    assert login(case_manager).get(reverse("casework:my_week")).context["by_case_manager"] is None
+
+
+def test_admission_and_hand_over_show_each_case_manager_s_open_files(
+    make_family, case_manager, colleague, coordinator, login
+):
+    make_family("active")
+    make_family("active")
+    waiting = make_family("screening")
+    page = login(coordinator).get(reverse("cases:step", args=[waiting.pk, "admit"]))
+    html = page.content.decode()
+    assert "Sara · 2 open files" in html and "Youssef · 0 open files" in html
+    page = login(coordinator).get(reverse("cases:assignment", args=[waiting.pk]))
+    assert "Sara · 2 open files" in page.content.decode()

@@ -3,11 +3,13 @@
 from html import escape
 
 from django import forms
+from django.db.models import Count, Q
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.accounts.models import Role
 from parcours.cases.choices import (
@@ -204,12 +206,31 @@ class ReasonForm(forms.Form):
             self.fields["reason"].label = _("Note (optional)")
 
 
+class CaseManagersField(forms.ModelMultipleChoiceField):
+    """Case managers to tick, each with their open files, so that the load can be shared."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=None, widget=forms.CheckboxSelectMultiple, **kwargs)
+
+    def of_project(self, project_id):
+        self.queryset = eligible_case_managers(project_id).annotate(
+            open_files=Count(
+                "caseload",
+                filter=Q(caseload__status__in=(FamilyStatus.ACTIVE, FamilyStatus.PAUSED)),
+                distinct=True,
+            )
+        )
+
+    def label_from_instance(self, user):
+        return ngettext(
+            "%(name)s · %(n)s open file", "%(name)s · %(n)s open files", user.open_files
+        ) % {"name": user, "n": user.open_files}
+
+
 class AdmitForm(ReasonForm):
     admitted_on = forms.DateField(label=_("Admitted on"), widget=DATE)
-    case_managers = forms.ModelMultipleChoiceField(
+    case_managers = CaseManagersField(
         label=_("Case managers"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("One or two."),
     )
 
@@ -219,7 +240,7 @@ class AdmitForm(ReasonForm):
         super().__init__(*args, **kwargs)
         self.family = family
         self.fields["admitted_on"].initial = today
-        self.fields["case_managers"].queryset = eligible_case_managers(family.project_id)
+        self.fields["case_managers"].of_project(family.project_id)
         self.fields["case_managers"].initial = list(family.case_managers.all())
 
     def clean_admitted_on(self):
@@ -327,17 +348,15 @@ class CaseListFilter(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    case_managers = forms.ModelMultipleChoiceField(
+    case_managers = CaseManagersField(
         label=_("Case managers"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("One or two. Those you untick no longer see the file."),
     )
     note = LimitedCharField(label=_("Note (optional)"), max_length=200, required=False)
 
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_managers"].queryset = eligible_case_managers(family.project_id)
+        self.fields["case_managers"].of_project(family.project_id)
         self.fields["case_managers"].initial = list(family.case_managers.all())
 
     def clean_case_managers(self):

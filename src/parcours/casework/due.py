@@ -33,9 +33,16 @@ class DueItem:
     family: Family
     url: str
     uid: str  # stable identity for calendars
+    # What the item is in the family's own words (an action's text): shown on pages to whoever
+    # may see the file, never written to a calendar feed or a mail.
+    detail: str = ""
 
     def overdue(self, today: datetime.date) -> bool:
         return self.on < today
+
+    def missed(self, today: datetime.date) -> bool:
+        """A legal deadline whose day has passed: marked, and listed before anything else."""
+        return self.kind == "deadline" and self.on < today
 
 
 def action_item(action, family) -> DueItem:
@@ -46,6 +53,7 @@ def action_item(action, family) -> DueItem:
         family,
         reverse("family", args=[family.pk]) + "#actions",
         f"action-{action.pk}",
+        detail=action.description,
     )
 
 
@@ -145,8 +153,14 @@ COLLECTORS: list[Collector] = [_actions, _reviews, _no_contact]
 def due_items(families, today: datetime.date, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
     """Everything overdue or due within ``horizon_days`` for ``families``, soonest first."""
     until = today + datetime.timedelta(days=horizon_days)
-    return soonest_first(item for collect in COLLECTORS for item in collect(families, today, until))
+    return soonest_first(
+        (item for collect in COLLECTORS for item in collect(families, today, until)), today
+    )
 
 
-def soonest_first(items: Iterable[DueItem]) -> list[DueItem]:
-    return sorted(items, key=lambda i: (i.on, i.kind, i.family.case_number))
+def soonest_first(items: Iterable[DueItem], today: datetime.date | None = None) -> list[DueItem]:
+    """Missed legal deadlines first (with ``today``), then by day."""
+    return sorted(
+        items,
+        key=lambda i: (not (today and i.missed(today)), i.on, i.kind, i.family.case_number),
+    )

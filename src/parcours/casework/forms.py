@@ -1,6 +1,8 @@
 """Casework forms. Each check names its field; nothing is saved on error."""
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from parcours.cases.forms import DATE, limit_to_members, not_in_future
@@ -98,7 +100,9 @@ class ReviewForm(VersionedForm):
         self.fields["baseline"].queryset = family.responses.filter(
             instrument="baseline", status="submitted"
         ).order_by("-submitted_at")
-        self.fields["baseline"].label_from_instance = lambda r: r.submitted_at.strftime("%Y-%m-%d")
+        self.fields["baseline"].label_from_instance = lambda r: date_format(
+            timezone.localtime(r.submitted_at), "SHORT_DATE_FORMAT"
+        )
 
     def clean(self):
         data = super().clean()

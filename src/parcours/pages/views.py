@@ -22,9 +22,16 @@ def family_page(request, pk):
     legal = legal_panel(family, today)
     sheets = instruments_panel(family, today)
     # What is due, each app's part worked out from what its panel read.
-    due = soonest_first([*casework.pop("due"), *legal.pop("due"), *sheets.pop("due")])
+    due = soonest_first([*casework.pop("due"), *legal.pop("due"), *sheets.pop("due")], today)
     return render(
         request,
         "pages/family.html",
-        {**case_panel(family, request.user), **casework, **legal, **sheets, "due": due},
+        {
+            **case_panel(family, request.user),
+            **casework,
+            **legal,
+            **sheets,
+            "due": due,
+            "today": today,
+        },
     )
