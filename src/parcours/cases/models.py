@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -220,7 +221,11 @@ class Family(Versioned):
         ]
 
     def __str__(self):
-        return self.case_number or _("referral of %(date)s") % {"date": self.referred_on}
+        if self.case_number:
+            return self.case_number
+        day = self.referred_on
+        shown = date_format(day, "SHORT_DATE_FORMAT") if hasattr(day, "year") else day
+        return _("referral of %(date)s") % {"date": shown}
 
     def get_absolute_url(self):
         return reverse("family", args=[self.pk])

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProcedureType(models.TextChoices):
@@ -33,14 +34,16 @@ class Authority(models.TextChoices):
 
 
 class ProcedureStatus(models.TextChoices):
-    PREPARING = "preparing", _("preparing")
-    FILED = "filed", _("filed")
-    PENDING = "pending", _("pending")
-    ADMISSIBLE = "admissible", _("admissible")
-    GRANTED = "granted", _("granted")
-    REFUSED = "refused", _("refused")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    INTERRUPTED = "interrupted", _("interrupted")
+    # In their own context: French says a procedure's status without agreeing with its kind
+    # (une demande, un recours), so it uses nouns where English uses a participle.
+    PREPARING = "preparing", pgettext_lazy("procedure status", "preparing")
+    FILED = "filed", pgettext_lazy("procedure status", "filed")
+    PENDING = "pending", pgettext_lazy("procedure status", "pending")
+    ADMISSIBLE = "admissible", pgettext_lazy("procedure status", "admissible")
+    GRANTED = "granted", pgettext_lazy("procedure status", "granted")
+    REFUSED = "refused", pgettext_lazy("procedure status", "refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("procedure status", "withdrawn")
+    INTERRUPTED = "interrupted", pgettext_lazy("procedure status", "interrupted")
 
 
 class Precision(models.TextChoices):

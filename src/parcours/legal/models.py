@@ -60,6 +60,13 @@ class DeadlineRule(Versioned, TranslatedLabel):
     def __str__(self):
         return self.label
 
+    @property
+    def procedure_type_labels(self) -> str:
+        """The procedure types in words, for pages (the field keeps their codes)."""
+        labels = dict(ProcedureType.choices)
+        codes = [t.strip() for t in self.procedure_types.split(",") if t.strip()]
+        return ", ".join(str(labels.get(code, code)) for code in codes)
+
     def applies_to(self, procedure) -> bool:
         types = {t.strip() for t in self.procedure_types.split(",")}
         return procedure.type in types and self.on_status in ("", procedure.status)
