@@ -253,3 +253,40 @@ def test_case_study_narratives_have_room(make_family, case_manager, login):
     assert 'rows="8"' in html
     xform = InstrumentVersion.objects.active("case_study").xform_xml()
     assert 'appearance="multiline"' in xform
+
+
+def test_a_new_sheet_is_a_draft_only_once_something_is_saved_in_it(
+    make_family, case_manager, login
+):
+    family = make_family("active")
+    client = login(case_manager)
+    url = reverse("instruments:start", args=[family.pk, "baseline"])
+    page = client.get(url)
+    assert page.status_code == 200 and "Nothing is kept until you answer" in page.content.decode()
+    assert not Response.objects.exists()  # a tap on "New Baseline" leaves nothing behind
+    first = client.post(url, {"b01_dropout_risk": "4"}, HTTP_HX_REQUEST="true")
+    draft = Response.objects.get()
+    assert first["HX-Replace-Url"] == _url(draft)
+    assert f'name="draft" value="{draft.pk}"' in first.content.decode()
+    # The saves that follow fill the same draft (the form still posts to the new sheet's URL).
+    client.post(url, {"draft": str(draft.pk), "b02_self_reliance": "6"}, HTTP_HX_REQUEST="true")
+    assert Response.objects.count() == 1
+    assert answers_of(draft)["b02_self_reliance"] == "6"
+    # Someone else's draft id is not taken up: a draft of one's own is made instead.
+    other = login(case_manager).post(url, {"draft": "not-a-uuid", "b01_dropout_risk": "1"})
+    assert other.status_code == 302 and Response.objects.count() == 2
+
+
+def test_an_original_and_its_correction_link_to_each_other(make_family, case_manager, login):
+    family = make_family("active")
+    client = login(case_manager)
+    sheet = _start(client, family)
+    client.post(_url(sheet), {**_baseline(), "action": "submit"})
+    client.post(reverse("instruments:correct", args=[family.pk, sheet.pk]), {"reason": "a typo"})
+    correction = Response.objects.get(supersedes=sheet)
+    client.post(_url(correction), {**_baseline(b01_dropout_risk="7"), "action": "submit"})
+    page = client.get(family.get_absolute_url()).content.decode()
+    panel = page[page.index('id="instruments"') :]
+    assert 'data-testid="corrects"' in panel and _url(sheet) in panel
+    original = client.get(_url(sheet)).content.decode()
+    assert 'data-testid="corrected-by"' in original and _url(correction) in original

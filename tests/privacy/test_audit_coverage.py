@@ -42,7 +42,6 @@ POST_ONLY_OR_FILE = {
     "cases:step",
     "cases:refer_again",
     "casework:action_done",
-    "instruments:start",
     "instruments:correct",
     "legal:document_file",
     "legal:pdf",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parcours.instruments import xlsform
@@ -172,6 +173,9 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.get_instrument_display()} {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("instruments:response", args=[self.family_id, self.pk])
 
 
 class Answer(models.Model):

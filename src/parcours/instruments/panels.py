@@ -17,7 +17,7 @@ def instruments_panel(family, today) -> dict:
     list of what is due, by the rule of the sheets' collector)."""
     sheets = list(
         family.responses.exclude(status=ResponseStatus.SUPERSEDED)
-        .select_related("version")
+        .select_related("version", "supersedes")
         .prefetch_related("answers")
     )
     baselines = sorted(

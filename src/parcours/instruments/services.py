@@ -31,17 +31,30 @@ def _store(response: Response, answers) -> None:
     )
 
 
+def unsaved(actor: Actor, family, code: str) -> Response:
+    """A sheet of the instrument's active version, not saved: nothing is kept until someone
+    saves an answer in it."""
+    version = InstrumentVersion.objects.active(code, family.project)
+    return Response(family=family, version=version, instrument=code, author=actor.user)
+
+
+def prefilled(response: Response) -> dict:
+    """What the case already holds for a new sheet (the Client Summary Sheet's profile)."""
+    prefill = PREFILL.get(response.instrument)
+    if not prefill:
+        return {}
+    answers, _errors = check(
+        response.version.definition, prefill(response.family), "en", complete=False
+    )
+    return answers
+
+
 @transaction.atomic
 def start(actor: Actor, family, code: str) -> Response:
     """A draft of the instrument's active version, with what the case already holds."""
-    version = InstrumentVersion.objects.active(code, family.project)
-    response = Response.objects.create(
-        family=family, version=version, instrument=code, author=actor.user
-    )
-    prefill = PREFILL.get(code)
-    if prefill:
-        answers, _errors = check(version.definition, prefill(family), "en", complete=False)
-        _store(response, answers)
+    response = unsaved(actor, family, code)
+    response.save()
+    _store(response, prefilled(response))
     record(actor, AuditAction.CREATE, response, family_id=family.pk)
     return response
 

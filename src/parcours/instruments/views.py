@@ -1,5 +1,7 @@
 """Filling, reading and correcting instrument sheets. Gate (404), form, service, render."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -33,13 +35,46 @@ def _raw(request, definition) -> dict:
     return raw
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start(request, pk, code):
+    """A new sheet: the empty form (with what the case already holds), kept as a draft only
+    once something is saved in it. The first save makes the draft; the form then carries its
+    id, so the saves that follow fill the same draft."""
     family = visible_family(request, pk)
     if code not in InstrumentCode.values:
         raise Http404
-    response = services.start(Actor.from_request(request), family, code)
-    return redirect("instruments:response", family.pk, response.pk)
+    if request.method == "GET":
+        response = services.unsaved(Actor.from_request(request), family, code)
+        answers = services.prefilled(response)
+        return _render(request, family, response, answers, {}, saved=False)
+    draft = request.POST.get("draft", "")
+    response = (
+        family.responses.filter(
+            pk=draft, instrument=code, status=ResponseStatus.DRAFT, author=request.user
+        ).first()
+        if _is_uuid(draft)
+        else None
+    )
+    if response is None:
+        response = services.start(Actor.from_request(request), family, code)
+    answered = any(q.name in request.POST for q in response.version.definition.answerable)
+    if not answered:  # asked to start, nothing typed yet: the draft, prefilled
+        return redirect(response.get_absolute_url())
+    filled = _fill(request, family, response)
+    if is_htmx(request):
+        filled["HX-Replace-Url"] = response.get_absolute_url()
+        return filled
+    if filled.status_code == 200 and request.POST.get("action") != "submit":
+        return redirect(response.get_absolute_url())  # saved: the draft's own address
+    return filled
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,35 +95,45 @@ def response_page(request, pk, response_pk):
             {
                 "family": family,
                 "response": response,
+                "corrected_by": family.responses.filter(supersedes=response).first(),
                 "rows": answer_labels(definition, services.answers_of(response), language),
             },
         )
-    errors = {}
     if request.method == "POST":
-        raw = _raw(request, definition)
-        actor = Actor.from_request(request)
-        if request.POST.get("action") == "submit":
-            try:
-                services.submit(actor, response, raw, language)
-            except services.ResponseError as error:
-                messages.error(request, str(error))
-                errors = error.errors
-            else:
-                messages.success(request, _("The sheet is submitted."))
-                return redirect(family)
-        else:
-            errors = services.save_draft(actor, response, raw, language)
-        answers = raw
-    else:
-        record(Actor.from_request(request), AuditAction.VIEW, response, family_id=family.pk)
-        answers = services.answers_of(response)
+        return _fill(request, family, response)
+    record(Actor.from_request(request), AuditAction.VIEW, response, family_id=family.pk)
+    return _render(request, family, response, services.answers_of(response), {})
+
+
+def _fill(request, family, response):
+    """Save what was posted to a draft (or submit it): the page again, or the family's page
+    once submitted."""
+    definition = response.version.definition
+    language = _language()
+    raw = _raw(request, definition)
+    actor = Actor.from_request(request)
+    if request.POST.get("action") == "submit":
+        try:
+            services.submit(actor, response, raw, language)
+        except services.ResponseError as error:
+            messages.error(request, str(error))
+            return _render(request, family, response, raw, error.errors, submitted=True)
+        messages.success(request, _("The sheet is submitted."))
+        return redirect(family)
+    errors = services.save_draft(actor, response, raw, language)
+    return _render(request, family, response, raw, errors)
+
+
+def _render(request, family, response, answers, errors, *, saved=True, submitted=False):
+    definition = response.version.definition
     context = {
         "family": family,
         "response": response,
+        "saved": saved,
         "definition": definition,
-        "questions": questions(definition, answers, errors, language),
+        "questions": questions(definition, answers, errors, _language()),
         "facts": _facts(family) if response.instrument == "case_study" else None,
-        "submitted": request.method == "POST" and request.POST.get("action") == "submit",
+        "submitted": submitted,
     }
     template = (
         "instruments/_questions.html" if is_htmx(request) else "instruments/response_form.html"
