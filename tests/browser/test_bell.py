@@ -49,3 +49,17 @@ def test_the_bell_leads_to_what_is_new(
     assert second.case_number
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"] + 1
+
+
+def test_on_a_phone_the_header_is_one_line_and_the_menu_opens(live_server, new_page, make_family):
+    page = new_page(locale="nl-BE", viewport={"width": 390, "height": 844})
+    sign_in(page, live_server.url, "sara", PASSWORD)
+    header = page.locator("header").bounding_box()
+    assert header["height"] <= 100
+    toggle = page.locator("[data-menu-toggle]")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("link", name="Mijn week")).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("link", name="Mijn week").click()
+    expect(page).to_have_url(f"{live_server.url}/week/")

@@ -57,6 +57,7 @@ def test_a_referral_is_registered_screened_admitted_and_found(
     page.select_option("#language-switcher", words["switch_to"])
     page.wait_for_url(re.compile(r"/caseload/"))
     expect(page.locator("html")).to_have_attribute("lang", language)
+    page.locator("[data-menu-toggle]").click()  # on a phone the menu opens behind its button
     page.get_by_role("link", name=words["new"], exact=True).click()
     page.fill("#id_referred_on", "2026-05-04")
     page.select_option("#id_referral_route", "from_community")

@@ -18,6 +18,19 @@ document.addEventListener("htmx:afterSettle", () => {
   });
 });
 
+/* On a phone the menu folds behind its button (without script it stays open). */
+(() => {
+  const toggle = document.querySelector("[data-menu-toggle]");
+  if (!toggle) return;
+  const nav = toggle.closest("nav");
+  const set = (open) => {
+    nav.classList.toggle("collapsed", !open);
+    toggle.setAttribute("aria-expanded", String(open));
+  };
+  set(false);
+  toggle.addEventListener("click", () => set(nav.classList.contains("collapsed")));
+})();
+
 /* A form's error summary takes the focus when the page opens (a screen reader reads it out),
    and each of its links takes the focus to its field. */
 (() => {
