@@ -61,3 +61,10 @@ def test_an_eighteen_year_history_is_drawn_in_order(live_server, new_page, make_
     assert years[0] <= 1984 and years[-1] >= 2026  # births included
     interview = page.locator("ol.history-list li", has_text="Interview at the CGRS")
     expect(interview).to_contain_text("3 September 2012")
+
+    # On a phone the picture opens on its most recent years; one scrolls back in time.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    box = page.locator(".timeline-scroll")
+    scrolled = box.evaluate("b => b.scrollLeft + b.clientWidth >= b.scrollWidth - 2")
+    assert scrolled and box.evaluate("b => b.scrollWidth > b.clientWidth")

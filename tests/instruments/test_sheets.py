@@ -144,6 +144,10 @@ def test_the_baseline_chart_reads_improvement_upward(make_family, case_manager, 
     assert dropout["points"][1]["y"] < dropout["points"][0]["y"]  # drawn higher = better
     hope = chart["rows"][9]
     assert not hope["reversed"] and hope["points"][0]["y"] == hope["points"][1]["y"]
+    # The scores as numbers too: on each point, and in a table (as typed, not turned over).
+    assert chart["table"]["rows"][0]["scores"] == ["8", "3"]
+    html = client.get(family.get_absolute_url()).content.decode()
+    assert '<text class="val"' in html and 'data-testid="baseline-table"' in html
 
 
 @pytest.mark.parametrize("who", ["colleague", "evaluator", "administrator", "outsider"])

@@ -8,7 +8,7 @@ import textwrap
 
 WORSE_WHEN_HIGHER = {"b01_dropout_risk", "b09_vulnerability", "b14_detention_risk"}
 WIDTH, ROW, LEFT, RIGHT = 640, 42, 300, 20
-LABEL = 46  # characters of a label line: two lines hold every question of the shipped forms
+LABEL = 40  # characters of a label line at 13 px: two lines hold the shipped forms' questions
 
 
 def _lines(label: str) -> list[str]:
@@ -45,15 +45,27 @@ def baseline_chart(definition, sheets, language: str) -> dict | None:
         rows.append(
             {
                 "label": q.label(language),
-                "lines": [{"text": t, "y": top + 12 + n * 12} for n, t in enumerate(lines)],
+                "lines": [{"text": t, "y": top + 13 + n * 14} for n, t in enumerate(lines)],
                 "reversed": q.name in WORSE_WHEN_HIGHER,
                 "top": top,
-                "note_y": top + 12 + len(lines) * 12,
+                "note_y": top + 13 + len(lines) * 14,
                 "points": points,
                 "path": " ".join(f"{p['x']},{p['y']}" for p in points),
             }
         )
     return {
+        # The same scores as numbers, for a phone, a screen reader and paper.
+        "table": {
+            "days": [day for day, _a in sheets],
+            "rows": [
+                {
+                    "label": q.label(language),
+                    "reversed": q.name in WORSE_WHEN_HIGHER,
+                    "scores": [answers.get(q.name) or "—" for _day, answers in sheets],
+                }
+                for q in items
+            ],
+        },
         "width": WIDTH,
         "height": 30 + len(items) * ROW,
         "left": LEFT,

@@ -18,6 +18,11 @@ document.addEventListener("htmx:afterSettle", () => {
   });
 });
 
+/* A timeline wider than the screen opens on its most recent years; one scrolls back in time. */
+document.querySelectorAll("[data-scroll-to-end]").forEach((box) => {
+  box.scrollLeft = box.scrollWidth;
+});
+
 /* On a phone the menu folds behind its button (without script it stays open). */
 (() => {
   const toggle = document.querySelector("[data-menu-toggle]");
