@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from parcours.instruments.models import Response
@@ -88,7 +89,8 @@ def test_a_large_report_file_is_made_by_the_worker(twelve, coordinator, login, p
     params = {"projects": [project.pk], "format": "xlsx"}
     url = client.get(reverse("reports:cohort"), params).url
     run_worker()
-    assert "report.xlsx" in client.get(url).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f"plan-together_cohort_{today}.xlsx" in client.get(url).content.decode()
     job = Job.objects.get()
     book = load_workbook(io.BytesIO(client.get(reverse("jobs:download", args=[job.pk])).getvalue()))
     assert book["data"].max_row > 10

@@ -251,3 +251,20 @@ def test_the_xlsx_is_the_report_in_the_readers_language(twelve, coordinator, log
     percents = [c for r in questions.iter_rows() for c in r if c.number_format == "0%"]
     assert percents and all(isinstance(c.value, float) and 0 <= c.value <= 1 for c in percents)
     assert questions.column_dimensions["A"].width >= 40
+
+
+def test_every_figure_of_the_xlsx_is_a_number_cell(twelve, coordinator, login, project):
+    """A count and its share, a mean and a median: each in a cell of its own, as a number
+    (no "47 (7)" or "10 / 3" written as text)."""
+    client = login(coordinator)
+    response = client.get(reverse("reports:cohort"), {"projects": [project.pk], "format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    texts = [
+        f"{sheet.title}!{cell.coordinate}: {cell.value!r}"
+        for sheet in book.worksheets
+        if sheet.title != "data"
+        for row in sheet.iter_rows(min_col=2)
+        for cell in row
+        if isinstance(cell.value, str) and re.search(r"\d", cell.value)
+    ]
+    assert texts == []

@@ -12,6 +12,7 @@ from parcours.accounts.models import Role
 from parcours.cases.access import is_case_worker, posted, visible_family
 from parcours.casework.models import ServiceProvider
 from parcours.casework.services import consent_to_share
+from parcours.downloads import attachment, file_name
 from parcours.legal import importer, services
 from parcours.legal.forms import (
     DeadlineOverrideForm,
@@ -202,8 +203,9 @@ def dossier_pdf(request, pk):
     )
     pdf = pdf_bytes(html)
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = family.case_number or "dossier"
-    response["Content-Disposition"] = f'attachment; filename="{name}-dossier.pdf"'
+    response["Content-Disposition"] = attachment(
+        file_name(family.case_number, "dossier", extension="pdf")
+    )
     return response
 
 

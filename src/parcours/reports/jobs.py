@@ -8,12 +8,13 @@ import tempfile
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from parcours.downloads import file_name
 from parcours.instruments.transfer import export_rows
 from parcours.jobs.services import JobFailed, Outcome, actor, background
 from parcours.privacy.audit import record_listed_by
 from parcours.progress import counted
 from parcours.reports.forms import ReportForm, reportable_projects
-from parcours.reports.readers import report_for, report_title
+from parcours.reports.readers import report_file_name, report_for, report_title
 from parcours.reports.render import FORMATS, produce
 from parcours.spreadsheets import stream_table
 
@@ -31,7 +32,8 @@ def report_file(job, progress) -> Outcome:
     fmt = job.params["format"]
     content_type, extension = FORMATS[fmt]
     data = produce(result, fmt, report_title(cohort.projects), job.language[:2])
-    return Outcome(data=data, name=f"report.{extension}", content_type=content_type)
+    name = report_file_name(cohort, extension)
+    return Outcome(data=data, name=name, content_type=content_type)
 
 
 @background
@@ -48,4 +50,5 @@ def sheets_file(job, progress) -> Outcome:
         spool.seek(0)
         data = spool.read()
     content_type, extension = FORMATS[fmt]
-    return Outcome(data=data, name=f"{instrument}.{extension}", content_type=content_type)
+    name = file_name(project.name, instrument, extension=extension)
+    return Outcome(data=data, name=name, content_type=content_type)

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Role
+from parcours.downloads import file_name
 from parcours.reports.cohort import Cohort, FreeText, compute
 
 
@@ -19,3 +20,15 @@ def report_for(cohort: Cohort, user) -> tuple[dict, set]:
 
 def report_title(projects) -> str:
     return _("Cohort report") + " · " + ", ".join(p.name for p in projects)
+
+
+def report_file_name(cohort: Cohort, extension: str) -> str:
+    """The projects, the round or the period, and "cohort"."""
+    if cohort.round_name:
+        period = cohort.round_name
+    elif cohort.period_from or cohort.period_to:
+        period = f"{cohort.period_from or ''}-to-{cohort.period_to or ''}"
+    else:
+        period = ""
+    projects = "-".join(p.name for p in cohort.projects)
+    return file_name(projects, period, "cohort", extension=extension)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parcours.accounts.models import Role
 from parcours.cases.access import posted
 from parcours.cases.models import Family
+from parcours.downloads import attachment, file_name
 from parcours.instruments.models import InstrumentCode
 from parcours.instruments.transfer import export_rows
 from parcours.jobs import services as jobs
@@ -23,7 +24,7 @@ from parcours.reports import render as outputs
 from parcours.reports.forms import ReportForm, RoundForm, coordinated_projects, reportable_projects
 from parcours.reports.jobs import report_file, sheets_file
 from parcours.reports.models import Round
-from parcours.reports.readers import report_for, report_title
+from parcours.reports.readers import report_file_name, report_for, report_title
 from parcours.reports.render import FORMATS, produce
 from parcours.reports.sheets import (
     evaluation_sheets,
@@ -61,7 +62,7 @@ def report(request):
                 produce(result, fmt, title, _language()), content_type=content_type
             )
             if fmt != "html":
-                response["Content-Disposition"] = f'attachment; filename="report.{extension}"'
+                response["Content-Disposition"] = attachment(report_file_name(cohort, extension))
             return response
         query = request.GET.copy()
         query.pop("format", None)
@@ -194,7 +195,7 @@ def _sheets_download(request, projects, project_pk, instrument, fmt):
         spool,
         content_type=content_type,
         as_attachment=True,
-        filename=f"{instrument}.{extension}",
+        filename=file_name(project.name, instrument, extension=extension),
     )
 
 

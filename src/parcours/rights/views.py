@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from parcours.accounts.models import Role
 from parcours.cases.access import posted, visible_family
 from parcours.cases.models import Family
+from parcours.downloads import attachment, file_name
 from parcours.privacy.audit import Actor, record, record_listed
 from parcours.privacy.models import AuditAction
 from parcours.rights import access, erasure, retention
@@ -34,8 +35,9 @@ def access_request(request, pk):
             Actor.from_request(request), family, person, form.cleaned_data["language"]
         )
         response = HttpResponse(data, content_type="application/zip")
-        name = family.case_number or "file"
-        response["Content-Disposition"] = f'attachment; filename="{name}-access.zip"'
+        response["Content-Disposition"] = attachment(
+            file_name(family.case_number, "access", extension="zip")
+        )
         return response
     return render(request, "rights/access_request.html", {"family": family, "form": form})
 
