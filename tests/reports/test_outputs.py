@@ -39,13 +39,18 @@ def _get(client, **params):
     return client.get(reverse("reports:cohort"), {"projects": [1], **params})
 
 
+def _unhyphenated(pages) -> str:
+    """The text of the pages, words hyphenated across lines (as narrow columns are) joined."""
+    return re.sub(r"[-\u2010\u00ad]\s*\n\s*", "", "\n".join(pages))
+
+
 def test_the_pdf_opens_and_holds_the_tables(twelve, coordinator, login, project):
     response = login(coordinator).get(
         reverse("reports:cohort"), {"projects": [project.pk], "format": "pdf"}
     )
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    text = _unhyphenated([page.extract_text() for page in reader.pages])
     assert len(reader.pages) >= 2 and "Cohort report" in text
     assert "Positive" in text and "75%" in text and "42%" in text and "83%" in text
     assert AuditEvent.objects.filter(action="export", object_type="projects.project").exists()
@@ -268,3 +273,22 @@ def test_every_figure_of_the_xlsx_is_a_number_cell(twelve, coordinator, login, p
         if isinstance(cell.value, str) and re.search(r"\d", cell.value)
     ]
     assert texts == []
+
+
+def test_the_pdf_reads_well_on_paper(twelve, coordinator, login, project):
+    """No page holds the title alone; every table fits (its last column's header is there
+    whole, wrapped or not); each page says what cohort it counts and its number; no page ends
+    on a heading."""
+    client = login(coordinator)
+    client.cookies["django_language"] = "nl"
+    response = client.get(reverse("reports:cohort"), {"projects": [project.pk], "format": "pdf"})
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages]
+    assert "Doorverwijzingen" in pages[0] and "Profiel van het cohort" in pages[0]
+    joined = " ".join(_unhyphenated(pages).split())
+    assert "Positieve impact (%)" in joined  # wrapped within its column, never cut
+    headings = {"Doorverwijzingen", "Profiel van het cohort", "Informatie over casemanagement"}
+    for number, text in enumerate(pages, start=1):
+        assert "Cohort van 12 gezinnen" in text, number
+        assert f"{number} / {len(pages)}" in text
+        body = [line for line in text.splitlines() if line.strip() and "Cohort van" not in line]
+        assert body[-1].strip() not in headings, f"page {number} ends on a heading"
