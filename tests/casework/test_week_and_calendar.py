@@ -180,3 +180,17 @@ def test_admission_and_hand_over_show_each_case_manager_s_open_files(
     assert "Sara · 2 open files" in html and "Youssef · 0 open files" in html
     page = login(coordinator).get(reverse("cases:assignment", args=[waiting.pk]))
     assert "Sara · 2 open files" in page.content.decode()
+
+
+def test_the_demo_s_busiest_family_page_stays_under_300_kb(db, client, login):
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from parcours.accounts.models import User
+    from parcours.cases.models import Family
+
+    call_command("demo", "--no-migrate", "--as-of", "2026-06-15", stdout=io.StringIO())
+    busiest = Family.objects.annotate(n=Count("contacts")).order_by("-n").first()
+    coordinator = User.objects.get(username="coordinator")
+    page = login(coordinator).get(busiest.get_absolute_url())
+    assert page.status_code == 200 and len(page.content) < 300_000
