@@ -29,7 +29,7 @@ def test_collect_fetches_the_forms_and_the_caseload(phone, make_family, colleagu
     assert listing.status == 200
     assert listing.headers["X-OpenRosa-Version"] == "1.0"
     forms = {f.findtext(f"{FORMS}formID"): f for f in listing.xml().iter(f"{FORMS}xform")}
-    assert set(forms) == {"baseline", "client_summary_sheet", "case_study"}
+    assert set(forms) == {"baseline", "client_summary_sheet", "case_study", "contact"}
 
     baseline = forms["baseline"]
     xform = phone.request(baseline.findtext(f"{FORMS}downloadUrl"))
@@ -241,3 +241,64 @@ def test_an_edit_of_a_sheet_being_corrected_on_the_web_waits(phone, make_family,
     assert reply.status == 409
     assert "being corrected in Parcours" in reply.message()
     assert Response.objects.count() == 2  # the sheet and the web's draft correction
+
+
+def _contact_xml(case, instance, **answers) -> bytes:
+    from xml.etree.ElementTree import Element, SubElement, tostring
+
+    from parcours.collect.contacts import version
+
+    root = Element("data", id="contact", version=version())
+    SubElement(root, "case").text = case
+    values = {"on": "2026-06-14", "kind": "home_visit", "minutes": "45", "with_whom": "parents"}
+    for name, value in {**values, **answers}.items():
+        SubElement(root, name).text = value
+    SubElement(SubElement(root, "meta"), "instanceID").text = f"uuid:{instance}"
+    return tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def test_a_contact_logged_offline_lands_once_in_the_family_s_contacts(
+    phone, make_family, case_manager, login
+):
+    from parcours.casework.models import Contact
+
+    family = make_family("active")
+    forms = {
+        f.findtext(f"{FORMS}formID") for f in phone.request("/formList").xml().iter(f"{FORMS}xform")
+    }
+    assert "contact" in forms
+    xform = phone.request("/forms/contact/form.xml").body
+    assert b'src="jr://file-csv/caseload.csv"' in xform and b"Soort contact" in xform
+
+    instance = str(uuid.uuid4())
+    sent = phone.submit(_contact_xml(family.case_number, instance, note="Read the letters"))
+    assert sent.status == 201, sent.body
+    contact = Contact.objects.get(family=family)
+    assert (contact.kind, contact.minutes, contact.note) == ("home_visit", 45, "Read the letters")
+    assert contact.author == case_manager and contact.instance_id == instance
+    assert [p.role for p in contact.present.all()] == ["parent"]
+    assert AuditEvent.objects.filter(
+        object_type="casework.contact", action=AuditAction.CREATE, page="collect:submission"
+    ).exists()
+    again = phone.submit(_contact_xml(family.case_number, instance, note="Read the letters"))
+    assert again.status == 201 and again.message() == "This sheet was received already."
+    assert Contact.objects.filter(family=family).count() == 1
+    page = login(case_manager).get(family.get_absolute_url()).content.decode()
+    assert "Read the letters" in page
+
+
+def test_a_contact_from_a_phone_meets_the_page_s_checks(phone, make_family, colleague):
+    from parcours.casework.models import Contact
+
+    family = make_family("active")
+    for answers, expected in (
+        ({"on": "2999-01-01"}, "on: This date is in the future."),
+        ({"minutes": "9000"}, "minutes: Give a duration between 1 and 720 minutes."),
+        ({"kind": "accompaniment"}, "accompanied_to: Say where the family was accompanied."),
+    ):
+        reply = phone.submit(_contact_xml(family.case_number, str(uuid.uuid4()), **answers))
+        assert reply.status == 400 and expected in reply.message(), reply.message()
+    theirs = make_family("active", by=colleague)
+    refused = phone.submit(_contact_xml(theirs.case_number, str(uuid.uuid4())))
+    assert refused.status == 403
+    assert not Contact.objects.exists()

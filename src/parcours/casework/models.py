@@ -53,6 +53,9 @@ class Contact(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The submission a phone sent it as (ODK Collect's instanceID): sent again, it is not
+    # logged twice.
+    instance_id = models.CharField(max_length=80, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -90,7 +90,7 @@ def response(message: str, nature: str = "") -> bytes:
 
 
 @functools.lru_cache(maxsize=32)
-def device_xform(version_pk: int, xlsx: bytes) -> str:
+def device_xform(version_key, xlsx: bytes) -> str:
     """The XForm phones fill: the instrument as it is, except that the case number is chosen
     from the person's caseload (``caseload.csv``, a media file of the form) instead of typed.
     Versions never change, so the result is kept per version."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Role, User
 from parcours.cases.models import Family
+from parcours.collect.contacts import CONTACT, receive_contact
 from parcours.collect.models import DeviceToken, new_token, token_hash
 from parcours.collect.openrosa import SubmissionError, parse
 from parcours.instruments.answers import check
@@ -115,11 +116,32 @@ def collect_settings(server_url: str, device: DeviceToken, token: str) -> str:
     return base64.b64encode(zlib.compress(json.dumps(payload).encode())).decode()
 
 
+def _family(device: DeviceToken, submission):
+    """The file a submission names, through the visibility gate; unknown and not the person's
+    are refused alike (403, never a hint)."""
+    family = (
+        Family.objects.visible_to(device.user)
+        .filter(project=device.project, case_number=submission.case)
+        .first()
+        if submission.case
+        else None
+    )
+    if family is None:
+        raise SubmissionError(
+            _("The case number %(case)s is not one of your cases in %(project)s.")
+            % {"case": submission.case or "—", "project": device.project.name},
+            status=403,
+        )
+    return family
+
+
 def receive(actor: Actor, device: DeviceToken, data: bytes, language: str) -> bool:
     """Store a submission from ``device`` as a submitted sheet, through the import's own code
     (visibility, checking, audit, immutability). True when it is new; False when the same
     submission is here already (a resend is not an error). Raises SubmissionError."""
     submission = parse(data)
+    if submission.form_id == CONTACT:
+        return receive_contact(actor, _family(device, submission), submission)
     if submission.form_id not in InstrumentCode.values:
         raise SubmissionError(_("This form is not one of Parcours' instruments."))
     version = InstrumentVersion.objects.filter(
@@ -130,19 +152,7 @@ def receive(actor: Actor, device: DeviceToken, data: bytes, language: str) -> bo
             _("Version %(version)s of this form is not known here. Get the blank forms again.")
             % {"version": submission.version or "?"}
         )
-    family = (
-        Family.objects.visible_to(device.user)
-        .filter(project=device.project, case_number=submission.case)
-        .first()
-        if submission.case
-        else None
-    )
-    if family is None:  # unknown and not yours read alike: never a hint
-        raise SubmissionError(
-            _("The case number %(case)s is not one of your cases in %(project)s.")
-            % {"case": submission.case or "—", "project": device.project.name},
-            status=403,
-        )
+    family = _family(device, submission)
     definition = version.definition
     known = {q.name for q in definition.answerable}
     raw = {

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from segno import make as make_qr
 
 from parcours.accounts.models import Role
-from parcours.collect import openrosa, services
+from parcours.collect import contacts, openrosa, services
 from parcours.collect.forms import DeviceForm
 from parcours.collect.models import DeviceToken
 from parcours.instruments.models import InstrumentCode, InstrumentVersion
@@ -103,6 +103,13 @@ def _xform(version: InstrumentVersion) -> bytes:
     return openrosa.device_xform(version.pk, bytes(version.xlsx)).encode()
 
 
+def _form_xml(device: DeviceToken, code: str) -> bytes:
+    """The XForm of one of the project's forms: an instrument, or the Contact form."""
+    if code == contacts.CONTACT:
+        return openrosa.device_xform(f"{code}-{contacts.version()}", contacts.xlsform()).encode()
+    return _xform(_version(device, code))
+
+
 @require_http_methods(["GET", "HEAD"])
 @phone_endpoint
 def form_list(request, device):
@@ -110,16 +117,19 @@ def form_list(request, device):
     wanted = request.GET.get("formID")
     slug = device.project.slug
     entries = []
-    for code, label in InstrumentCode.choices:
+    forms = [
+        (code, str(label), _version(device, code).version) for code, label in InstrumentCode.choices
+    ]
+    forms.append((contacts.CONTACT, _("Contact"), contacts.version()))
+    for code, label, version in forms:
         if wanted and wanted != code:
             continue
-        version = _version(device, code)
         entries.append(
             openrosa.FormEntry(
                 form_id=code,
-                name=str(label),
-                version=version.version,
-                hash=openrosa.md5(_xform(version)),
+                name=label,
+                version=version,
+                hash=openrosa.md5(_form_xml(device, code)),
                 download_url=_url(request, "collect:form", slug, code),
                 manifest_url=_url(request, "collect:manifest", slug, code),
             )
@@ -130,13 +140,13 @@ def form_list(request, device):
 @require_http_methods(["GET", "HEAD"])
 @phone_endpoint
 def form(request, device, code):
-    return _openrosa(_xform(_version(device, code)))
+    return _openrosa(_form_xml(device, code))
 
 
 @require_http_methods(["GET", "HEAD"])
 @phone_endpoint
 def manifest(request, device, code):
-    _version(device, code)
+    _form_xml(device, code)  # 404 for a form Parcours does not serve
     data = openrosa.caseload_csv(openrosa.caseload(device.user, device.project))
     url = _url(request, "collect:caseload", device.project.slug)
     return _openrosa(openrosa.manifest([(openrosa.CASELOAD, openrosa.md5(data), url)]))

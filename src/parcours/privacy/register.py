@@ -119,6 +119,7 @@ NOT_PERSONAL = {
     "instruments.Response.instance_id": _("the random ID ODK or KoboToolbox gave the submission"),
     "instruments.Answer.code": _("the question's code"),
     "instruments.Answer.value": _("a coded answer or a number, counted in reports"),
+    "casework.Contact.instance_id": _("the random ID ODK Collect gave the submission"),
     "notify.Notification.kind": _("a code"),
     "notify.Notification.case_number": _("a number the project gives; it names nobody"),
     "notify.Notification.params": _("codes, dates and counts of what happened, never a name"),
