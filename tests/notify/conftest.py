@@ -72,3 +72,24 @@ def text_of(mail) -> str:
         if part.get_content_type() in ("text/plain", "text/html"):
             parts.append(part.get_content())
     return "\n".join(parts)
+
+
+@pytest.fixture
+def appeal_notified():
+    """A refused asylum application notified on ``notified``: an appeal's 30 days follow."""
+    import datetime
+
+    from parcours.legal.models import DeadlineRule, Procedure
+
+    def make(family, notified):
+        return Procedure.objects.create(
+            family=family,
+            type="asylum",
+            status="refused",
+            filed_on=datetime.date(2025, 1, 10),
+            decided_on=notified - datetime.timedelta(days=3),
+            notified_on=notified,
+            deadline_rule=DeadlineRule.objects.get(country="BE", code="appeal"),
+        )
+
+    return make

@@ -10,7 +10,6 @@ from django.db import connection
 from django.utils import timezone
 
 from parcours.accounts.models import User
-from parcours.legal.models import DeadlineRule, Procedure
 from parcours.notify import outbox
 from parcours.notify.models import Kind, Message, MessageStatus, Notification
 from parcours.reminders.remind import digests, remind
@@ -20,17 +19,9 @@ DAY = datetime.date(2026, 4, 1)  # an appeal notified 4 March ends 3 April: two 
 
 
 @pytest.fixture
-def urgent(make_family, addresses):
+def urgent(make_family, addresses, appeal_notified):
     family = make_family("active")
-    Procedure.objects.create(
-        family=family,
-        type="asylum",
-        status="refused",
-        filed_on=datetime.date(2025, 1, 10),
-        decided_on=datetime.date(2026, 3, 1),
-        notified_on=datetime.date(2026, 3, 4),
-        deadline_rule=DeadlineRule.objects.get(country="BE", code="appeal"),
-    )
+    appeal_notified(family, datetime.date(2026, 3, 4))
     Message.objects.all().delete()
     remind(DAY)
     return family

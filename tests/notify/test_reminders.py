@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from parcours.casework.models import Action
-from parcours.legal.models import DeadlineRule, Procedure
+from parcours.legal.models import Procedure
 from parcours.notify import services
 from parcours.notify.models import Kind, Message, Notification
 from parcours.privacy.audit import Actor
@@ -21,17 +21,9 @@ DEADLINE = datetime.date(2026, 4, 3)  # an appeal: 30 days from notification
 
 
 @pytest.fixture
-def appeal(make_family):
+def appeal(make_family, appeal_notified):
     family = make_family("active")
-    Procedure.objects.create(
-        family=family,
-        type="asylum",
-        status="refused",
-        filed_on=datetime.date(2025, 1, 10),
-        decided_on=datetime.date(2026, 3, 1),
-        notified_on=NOTIFIED,
-        deadline_rule=DeadlineRule.objects.get(country="BE", code="appeal"),
-    )
+    appeal_notified(family, NOTIFIED)
     Notification.objects.all().delete()
     Message.objects.all().delete()
     return family
@@ -139,18 +131,10 @@ def test_someone_opening_many_files_in_an_hour_is_told_to_coordinators(
 
 
 def test_the_command_says_what_it_queued_and_a_dry_run_queues_nothing(
-    clock, make_family, addresses
+    clock, make_family, addresses, appeal_notified
 ):
     family = make_family("active")
-    Procedure.objects.create(
-        family=family,
-        type="asylum",
-        status="refused",
-        filed_on=datetime.date(2025, 1, 10),
-        decided_on=datetime.date(2026, 5, 15),
-        notified_on=datetime.date(2026, 5, 18),  # + 30 days: 17 June, two days from today
-        deadline_rule=DeadlineRule.objects.get(country="BE", code="appeal"),
-    )
+    appeal_notified(family, datetime.date(2026, 5, 18))  # + 30 days: 17 June, two days ahead
     Notification.objects.all().delete()
     Message.objects.all().delete()
     out = io.StringIO()

@@ -75,19 +75,7 @@ def build(family, actor, lawyer, start: datetime.date, end: datetime.date, rng) 
         ),
     )
     if rng.random() < 0.4:
-        notified = end - datetime.timedelta(days=rng.randint(2, 20))
-        services.save_procedure(
-            actor,
-            Procedure(
-                family=family,
-                type="order_to_leave",
-                authority="immigration_office",
-                status="filed",
-                decided_on=notified,
-                notified_on=notified,
-                deadline_rule=DeadlineRule.objects.get(country="BE", code="order_to_leave_30"),
-            ),
-        )
+        _order_to_leave(actor, family, end - datetime.timedelta(days=rng.randint(2, 20)))
     for parent in parents:
         services.save_document(
             actor,
@@ -113,18 +101,22 @@ def build(family, actor, lawyer, start: datetime.date, end: datetime.date, rng) 
 def deadlines_ahead(families, as_of: datetime.date, days=(1, 5, 13)) -> None:
     """Orders to leave whose 30 days end ``days`` ahead, one per active family given, so that
     the demo's reminders show every urgency (parcours remind)."""
-    rule = DeadlineRule.objects.get(country="BE", code="order_to_leave_30")
     for family, ahead in zip(families, days, strict=False):
         notified = as_of + datetime.timedelta(days=ahead - 30)
-        services.save_procedure(
-            Actor(family.case_managers.first()),
-            Procedure(
-                family=family,
-                type="order_to_leave",
-                authority="immigration_office",
-                status="filed",
-                decided_on=notified,
-                notified_on=notified,
-                deadline_rule=rule,
-            ),
-        )
+        _order_to_leave(Actor(family.case_managers.first()), family, notified)
+
+
+def _order_to_leave(actor, family, notified: datetime.date) -> None:
+    """An order to leave notified that day: 30 days to act (the Belgian rule)."""
+    services.save_procedure(
+        actor,
+        Procedure(
+            family=family,
+            type="order_to_leave",
+            authority="immigration_office",
+            status="filed",
+            decided_on=notified,
+            notified_on=notified,
+            deadline_rule=DeadlineRule.objects.get(country="BE", code="order_to_leave_30"),
+        ),
+    )
