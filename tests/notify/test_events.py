@@ -196,3 +196,20 @@ def test_notifications_are_kept_ninety_days(make_family, case_manager, settings)
     services.prune()
     assert list(Notification.objects.values_list("pk", flat=True)) != [told.pk]
     assert Notification.objects.filter(recipient=case_manager).count() == 1
+
+
+def test_a_wrong_mail_address_setting_is_said_at_start_up(settings):
+    from parcours.notify.checks import mail_settings
+
+    settings.PARCOURS_EMAIL_URL = "smpt://relay:25"
+    assert [e.id for e in mail_settings(None)] == ["parcours.E020"]
+    settings.PARCOURS_EMAIL_URL = "smtp+tls://user:secret@relay:587"
+    assert mail_settings(None) == []
+
+
+def test_a_notification_opens_only_a_path_of_this_site(make_family, case_manager, login):
+    make_family("active")
+    told = Notification.objects.get(recipient=case_manager)
+    Notification.objects.filter(pk=told.pk).update(link="//elsewhere.example/phish")
+    opened = login(case_manager).get(reverse("notify:open", args=[told.pk]))
+    assert opened.url == reverse("notify:list")

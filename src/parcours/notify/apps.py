@@ -11,3 +11,6 @@ class NotifyConfig(AppConfig):
 
     name = "parcours.notify"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from parcours.notify import checks  # noqa: F401 (registers the mail settings' check)

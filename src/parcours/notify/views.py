@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,9 @@ def notification_open(request, notification_pk):
         services.visible_notifications(request.user), pk=notification_pk
     )
     services.mark_read(request.user, [notification])
-    if not notification.link.startswith("/"):  # a file handed away: nothing to open
+    if not url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None) or (
+        not notification.link.startswith("/")
+    ):  # a file handed away has nothing to open; a link is only ever a path of this site
         return redirect("notify:list")
     return redirect(notification.link)
 
