@@ -285,6 +285,12 @@ def test_a_contact_logged_offline_lands_once_in_the_family_s_contacts(
     assert Contact.objects.filter(family=family).count() == 1
     page = login(case_manager).get(family.get_absolute_url()).content.decode()
     assert "Read the letters" in page
+    # An edit of a contact sent already would log it twice: refused, with where to correct it.
+    edited = _contact_xml(family.case_number, str(uuid.uuid4()), note="Read them twice")
+    meta = f"<meta><deprecatedID>uuid:{instance}</deprecatedID>".encode()
+    refused = phone.submit(edited.replace(b"<meta>", meta))
+    assert refused.status == 409 and "family page" in refused.message()
+    assert Contact.objects.filter(family=family).count() == 1
 
 
 def test_a_contact_from_a_phone_meets_the_page_s_checks(phone, make_family, colleague):

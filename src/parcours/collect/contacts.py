@@ -53,6 +53,15 @@ def receive_contact(actor, family, submission) -> bool:
         and Contact.objects.filter(family=family, instance_id=submission.instance_id).exists()
     ):
         return False
+    if (
+        submission.edits
+        and Contact.objects.filter(family=family, instance_id=submission.edits).exists()
+    ):
+        # Stored as a second contact otherwise: a contact is corrected where it is read.
+        raise SubmissionError(
+            _("A contact sent already is corrected on the family page, not from the phone."),
+            status=409,
+        )
     answers = submission.answers
     roles = [r for code in answers.get("with_whom", "").split() for r in WITH_WHOM.get(code, ())]
     present = [p.pk for p in family.members.filter(role__in=roles)]
