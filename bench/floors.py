@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.template import Context, Template
 from django.urls import include, path
 
-from parcours.cases.services import name_digests
+from parcours.cases.names import query_keys, words
 
 PAGE = 50
 ROWS = Template(
@@ -50,14 +50,17 @@ def case_list_filtered(request, project_id, user_id):
 
 
 def search(request, project_id):
-    digests = name_digests(request.GET.get("q", ""))
+    """The same keys as the search (each word as written, begun, sounding alike), counted
+    more loosely: a member with as many keys as words."""
+    searched = words(request.GET.get("q", ""))
+    digests = [d for word in searched for d in query_keys(word)]
     marks = ", ".join(["%s"] * len(digests))
     where = (
         "f.project_id = %s AND f.id IN (SELECT t.family_id FROM cases_nametoken t"
         f" WHERE t.digest IN ({marks}) GROUP BY t.person_id, t.family_id"
-        " HAVING COUNT(DISTINCT t.digest) = %s)"
+        " HAVING COUNT(DISTINCT t.digest) >= %s)"
     )
-    return _render(*_families(where, [project_id, *digests, len(digests)], 1))
+    return _render(*_families(where, [project_id, *digests, len(searched)], 1))
 
 
 def family(request, family_id):

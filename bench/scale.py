@@ -13,7 +13,11 @@ PostgreSQL server, dropped at the end) is filled by ``parcours generate``, then:
   and after the day's age bands are worked out (the worker's daily run, parcours.cases.ages);
 - export-responses and import-responses of every Baseline, each run as the command an operator
   runs (time and peak memory of that process) against a raw SELECT to CSV and a raw INSERT;
-- throughput of the case list under ``parcours serve`` (2 workers, 20 clients) against its floor.
+- throughput of the case list under ``parcours serve`` (2 workers, 20 clients) against its floor;
+- import-cases as a command, into an empty project and into the full one (possible duplicates
+  looked up for each family), with its rows per second and peak memory;
+- possible duplicates: false matches per 1 000 new referrals of different people, the lookup's
+  time, and the recall of the written name pairs referred again at this size.
 
 Run: make bench-scale, or python bench/scale.py --families 100000 --contacts 1000000
 --sheets 100000 [--json bench/scale-sqlite.json]
@@ -277,6 +281,8 @@ def _measure(args) -> dict:
 
     _files(rows, project, Response)
     _serve(rows, project, client)
+    _import_cases(rows, project)
+    matching = _matching(project)
     return {
         "database": vendor,
         "families": made["families"],
@@ -286,6 +292,7 @@ def _measure(args) -> dict:
         "generated_s": round(generated, 1),
         "age_bands_s": round(reckoned, 1),
         "rows": rows,
+        "matching": matching,
     }
 
 
@@ -373,6 +380,140 @@ def _files(rows, project, Response) -> None:
     }
 
 
+def _import_cases(rows, project) -> None:
+    """import-cases as a command: the project's admitted families into an empty project
+    (a team moving from Excel), then a thousand of them again into the full project, where
+    each is compared with the earlier files (parcours.cases.duplicates)."""
+    import csv
+
+    from django.db import connection
+
+    from parcours.accounts.models import Role
+    from parcours.accounts.services import create_user
+    from parcours.projects.services import create_project
+    from parcours.volume.generator import write_files
+
+    folder = Path(os.environ["PARCOURS_HOME"]) / "families"
+    families_csv = write_files(project, folder)[0]
+    copy = create_project(organisation_name="Copy", slug="copy", name="Copy", prefix="COPY")
+    create_user(username="copy-boss", password="x" * 20, project=copy, role=Role.COORDINATOR)
+    with families_csv.open(newline="") as handle:
+        lines = list(csv.reader(handle))
+    persons = len(lines) - 1
+    parcours = [sys.executable, "-m", "parcours", "import-cases"]
+    took, memory = _run([*parcours, "--project", "copy", str(families_csv)], dict(os.environ))
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(
+            "CREATE TABLE bench_people AS SELECT p.* FROM cases_person p"
+            " JOIN cases_family f ON f.id = p.family_id WHERE f.project_id = %s",
+            [copy.pk],
+        )
+        floor = time.perf_counter() - started
+    rows[f"import-cases, {persons} rows, new project"] = {
+        "ms": took * 1000,
+        "floor_ms": floor * 1000,
+        "unit": "ms",
+        "rows_per_s": round(persons / took),
+        "peak_mb": round(memory),
+    }
+    # The same people again under new case numbers: every one an earlier file to find.
+    again = folder / "again.csv"
+    cases = list(dict.fromkeys(line[0] for line in lines[1:]))[:1000]
+    chosen = set(cases)
+    with again.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(lines[0])
+        for line in lines[1:]:
+            if line[0] in chosen:
+                writer.writerow([f"AGAIN-{line[0]}", *line[1:]])
+    took, memory = _run([*parcours, "--project", project.slug, str(again)], dict(os.environ))
+    from parcours.cases.models import PossibleDuplicate
+
+    found = (
+        PossibleDuplicate.objects.filter(family__case_number__startswith="AGAIN-")
+        .values("family")
+        .distinct()
+        .count()
+    )
+    count = sum(1 for line in lines[1:] if line[0] in chosen)
+    rows[f"import-cases, {count} rows, into the full project"] = {
+        "ms": took * 1000,
+        "floor_ms": floor * 1000 * count / persons,
+        "unit": "ms",
+        "rows_per_s": round(count / took),
+        "peak_mb": round(memory),
+        "note": f"{found} of {len(cases)} families found as earlier files",
+    }
+
+
+def _matching(project) -> dict:
+    """Possible duplicates at the project's size: a thousand new households (different
+    people, drawn from the generator's names) looked up against every file, and the written
+    name pairs (tests/cases/name_pairs.tsv) each referred once under one spelling, then again
+    under the other, through the referral service."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from parcours.cases.duplicates import possible_earlier_files
+    from parcours.cases.models import Family, Person
+    from parcours.cases.services import register_referral
+    from parcours.privacy.audit import Actor
+    from parcours.privacy.fields import PartialDate
+    from parcours.volume.generator import ORIGINS, Generator, Sizes
+
+    new = Generator(project.slug, Sizes(1000), seed=7)
+    new.pools = new._names()
+    referrals, false, took = 1000, 0, []
+    for _ in range(referrals):
+        family = Family(project=project, referred_on=new.as_of, created_at=timezone.now())
+        country, locale, _languages = new.rng.choice(ORIGINS)
+        people = new._household(family, country, locale)
+        started = time.perf_counter()
+        false += bool(possible_earlier_files(family, people))
+        took.append(time.perf_counter() - started)
+
+    coordinator = project.memberships.get(role="coordinator").user
+    actor = Actor(coordinator, "127.0.0.1")
+    pairs = [
+        line.split("\t")
+        for line in (BENCH.parent / "tests/cases/name_pairs.tsv").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    found = {"same": 0, "different": 0}
+    totals = {"same": 0, "different": 0}
+    with transaction.atomic():
+        for index, (kind, given_a, family_a, given_b, family_b, _why) in enumerate(pairs):
+            born = PartialDate((dt.date(1970, 1, 1) + dt.timedelta(days=index * 37)).isoformat())
+
+            def member(given, name, born=born):
+                return Person(
+                    role="parent", given_name=given, family_name=name, birth_date=born,
+                    sex="female", nationality="SO",
+                )  # fmt: skip
+
+            day = new.as_of
+            earlier = Family(project=project, referred_on=day, referral_route="other")
+            register_referral(actor, earlier, [member(given_a, family_a)])
+            again = Family(project=project, referred_on=day, referral_route="other")
+            register_referral(actor, again, [member(given_b, family_b)])
+            totals[kind] += 1
+            found[kind] += again.possible_duplicates.filter(earlier=earlier).exists()
+        transaction.set_rollback(True)  # the project stays as it was
+    return {
+        "referrals": referrals,
+        "false_matches_per_1000": round(false * 1000 / referrals, 2),
+        "lookup_ms_p95": round(p95(took), 1),
+        "lookup_ms_median": round(statistics.median(took) * 1000, 1),
+        "recall": round(found["same"] / totals["same"], 3),
+        "pairs_same": totals["same"],
+        "pairs_different_matched": found["different"],
+        "pairs_different": totals["different"],
+    }
+
+
 def _serve(rows, project, client) -> None:
     """Requests per second of the case list under parcours serve, and of its floor."""
     port = _free_port()
@@ -437,9 +578,23 @@ def _print(results: dict) -> None:
             note.append(f"peak {row['peak_mb']} MB")
         if "rows_per_s" in row:
             note.append(f"{row['rows_per_s']:,} rows/s")
+        if "note" in row:
+            note.append(row["note"])
         print(
             f"| {name:<40} | {row['ms']:>9.1f} ms | {row['floor_ms']:>9.1f} ms "
             f"| {row['ms'] / row['floor_ms']:>5.1f}x | {', '.join(note)} |"
+        )
+
+
+    m = results.get("matching")
+    if m:
+        print(
+            f"\npossible duplicates at {results['families']:,} families: "
+            f"{m['false_matches_per_1000']} false matches per 1 000 new referrals "
+            f"(target <= 1), lookup p95 {m['lookup_ms_p95']} ms (median "
+            f"{m['lookup_ms_median']} ms); recall of the {m['pairs_same']} written spelling "
+            f"variants {m['recall']:.1%} (target >= 90 %); {m['pairs_different_matched']} of "
+            f"{m['pairs_different']} pairs of different people with similar names taken for one"
         )
 
 

@@ -30,7 +30,10 @@ def families(make_family, colleague):
         ("Berg", {"dupont"}),
         ("PT-2026", {"haddad"}),
         ("amina sharma", set()),
-        ("Hadda", set()),
+        ("Hadda", {"haddad"}),  # the beginning of a longer word
+        ("Ha", set()),  # two letters begin too many names
+        ("Hadad Aminah", {"haddad"}),  # sounding alike
+        ("Haddou", set()),  # another name that begins alike
         ("PT-", {"haddad"}),
     ],
 )
@@ -64,6 +67,54 @@ def test_search_finds_hyphenated_and_unaccented_names(make_family, coordinator, 
     }
     found = services.search(Family.objects.visible_to(coordinator), query)
     assert [k for k, f in families.items() if f in found] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Osho", "oshodi"),  # "Osho" finds "Oshodi"
+        ("Muhammad Aly", "ali"),
+        ("Mouhamed", "ali"),
+        ("Veronica", "veronicah"),
+        ("Jallo Aminatta", "diallo"),
+        ("Gebremariam Tesfay", "tesfaye"),
+    ],
+)
+def test_search_finds_beginnings_and_names_that_sound_alike(
+    make_family, coordinator, query, expected
+):
+    families = {
+        "oshodi": make_family(members=[make_person(given="Bola", family_name="Oshodi")]),
+        "ali": make_family(members=[make_person(given="Mohamed", family_name="Ali")]),
+        "veronicah": make_family(members=[make_person(given="Veronicah", family_name="Wanjiru")]),
+        "diallo": make_family(members=[make_person(given="Aminata", family_name="Diallo")]),
+        "tesfaye": make_family(members=[make_person(given="Tesfaye", family_name="Ghebremariam")]),
+    }
+    found = services.search(Family.objects.visible_to(coordinator), query)
+    assert [k for k, f in families.items() if f in found] == [expected]
+
+
+def test_names_written_exactly_so_come_first(make_family, coordinator):
+    """Four files found by one word: the one named exactly so first, though referred
+    earliest, then the others in the list's order."""
+    exact = make_family(referred_on="2026-01-05", members=[make_person(family_name="Ali")])
+    sounding = make_family(referred_on="2026-03-05", members=[make_person(family_name="Aly")])
+    longer = make_family(referred_on="2026-02-05", members=[make_person(family_name="Alibek")])
+    make_family(members=[make_person(family_name="Sharif")])
+    found = list(services.search(Family.objects.visible_to(coordinator), "ali"))
+    assert found == [exact, sounding, longer]
+    found = list(services.search(Family.objects.visible_to(coordinator), "Alib"))
+    assert found == [longer]
+
+
+def test_a_search_that_finds_nothing_says_what_it_searched(families, coordinator, login):
+    client = login(coordinator)
+    page = client.post(reverse("cases:list"), {"q": "Zzyzx"}).content.decode()
+    assert "No family matches." in page
+    assert "members named \u201czzyzx\u201d" in page
+    assert "sound alike" in page
+    page = client.post(reverse("cases:list"), {"q": "PT-1999"}).content.decode()
+    assert "case numbers containing \u201cPT-1999\u201d" in page
 
 
 def test_search_never_reveals_families_outside_the_gate(families, case_manager):

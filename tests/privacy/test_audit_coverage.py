@@ -41,6 +41,7 @@ def file_of_everything(whole_file):
 POST_ONLY_OR_FILE = {
     "cases:step",
     "cases:refer_again",
+    "cases:earlier_file_decision",
     "casework:action_done",
     "instruments:correct",
     "legal:document_file",

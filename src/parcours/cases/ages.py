@@ -45,8 +45,13 @@ def _store(bands_by_key: list[tuple[str, str]], day) -> None:
 
 def reckon_person(person: Person) -> None:
     """One member's band for today, as soon as the member is saved."""
+    reckon_people([person])
+
+
+def reckon_people(people: list[Person]) -> None:
+    """Members' bands for today, from the birth dates in hand (an import: one upsert)."""
     day = today()
-    _store([(person.pk, bands.band_on(person.birth_date, person.age_band, day))], day)
+    _store([(p.pk, bands.band_on(p.birth_date, p.age_band, day)) for p in people], day)
 
 
 def reckon(progress: Callable[[int, int], None] | None = None) -> int:

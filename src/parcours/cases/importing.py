@@ -11,12 +11,15 @@ it is.
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_countries import countries
 
 from parcours.accounts.models import Role, User
+from parcours.cases import duplicates
+from parcours.cases.ages import reckon_people
 from parcours.cases.choices import (
     STATELESS,
     UNKNOWN,
@@ -26,9 +29,17 @@ from parcours.cases.choices import (
     Sex,
     StatusAtEntry,
 )
-from parcours.cases.models import CaseNumberCounter, Family, Person, StatusChange, today
-from parcours.cases.services import save_person
-from parcours.privacy.audit import Actor, record
+from parcours.cases.models import (
+    CaseNumberCounter,
+    Family,
+    NameToken,
+    Person,
+    StatusChange,
+    today,
+)
+from parcours.cases.services import name_index
+from parcours.database import insert_objects
+from parcours.privacy.audit import Actor, record_many
 from parcours.privacy.fields import PartialDate
 from parcours.privacy.models import AuditAction
 from parcours.spreadsheets import read_table
@@ -58,6 +69,13 @@ FAMILY_FIELDS = [
     "evaluation_consent",
 ]
 MAX_ERRORS = 50
+
+
+@dataclass
+class ImportResult:
+    created: int  # families written
+    kept: int  # families of the file already in the project, left as they were
+    possible_duplicates: int = 0  # earlier files that new families may be (to check)
 
 
 class CaseImportError(Exception):
@@ -178,26 +196,45 @@ def validate(project, name: str, data: bytes) -> dict[str, dict]:
     return cases
 
 
+BATCH = 1000  # families written at once
+
+
 @transaction.atomic
-def import_cases(actor: Actor, project, name: str, data: bytes, progress=None) -> tuple[int, int]:
-    """(families created, families already there); ``progress(step, done, total)`` hears how
-    many were saved."""
+def import_cases(actor: Actor, project, name: str, data: bytes, progress=None) -> ImportResult:
+    """Write the file's new families a batch at a time (``progress(step, done, total)`` hears
+    how many): the same rows, index entries, age bands and audit rows as a referral saved one
+    by one, without a query per row. Into a project that already had files, each new family
+    is also compared with the earlier files (``parcours.cases.duplicates``)."""
     cases = validate(project, name, data)
     existing = set(
         Family.objects.filter(project=project, case_number__in=cases).values_list(
             "case_number", flat=True
         )
     )
-    managers = {u.username: u for u in User.objects.filter(memberships__project=project)}
-    created = 0
-    for number, (case, entry) in enumerate(cases.items(), start=1):
-        if progress is not None and (number % 200 == 0 or number == len(cases)):
-            progress("Families", number, len(cases))
-        if case in existing:
-            continue
+    had_files = Family.objects.filter(project=project).exists()
+    managers = {u.username: u.pk for u in User.objects.filter(memberships__project=project)}
+    new = [(case, entry) for case, entry in cases.items() if case not in existing]
+    result = ImportResult(created=len(new), kept=len(existing))
+    for start in range(0, len(new), BATCH):
+        written = _write(actor, project, new[start : start + BATCH], managers)
+        if had_files:
+            for family, people in written:
+                found = duplicates.look_for_earlier_files(actor, family, people)
+                result.possible_duplicates += len(found)
+        if progress is not None:
+            progress("Families", min(start + BATCH, len(new)), len(new))
+    _advance_counters(project, [case for case, _entry in new])
+    return result
+
+
+def _write(actor: Actor, project, batch, managers) -> list[tuple[Family, list[Person]]]:
+    """One batch of families with their members, consents, first status and index rows."""
+    families, people, links, consents, changes, written = [], [], [], [], [], []
+    consent_model = Family.consents.rel.related_model  # casework's, reached by the relation
+    for case, entry in batch:
         f = entry["family"]
         admitted = _date(f["admitted_on"])
-        family = Family.objects.create(
+        family = Family(
             project=project,
             case_number=case,
             status=FamilyStatus.ACTIVE,
@@ -208,50 +245,69 @@ def import_cases(actor: Actor, project, name: str, data: bytes, progress=None) -
             languages=f.get("languages", ""),
             interpreter_needed=f.get("interpreter_needed", "").lower() in ("yes", "true", "1"),
         )
+        families.append(family)
         if f.get("case_manager"):
-            family.case_managers.add(managers[f["case_manager"]])
+            links.append(
+                Family.case_managers.through(family=family, user_id=managers[f["case_manager"]])
+            )
         if f.get("evaluation_consent"):
-            # The consent model belongs to casework; the family reaches it by its relation.
-            consent = family.consents.create(
-                purpose="evaluation",
-                given_on=_date(f["evaluation_consent"]),
-                recorded_by=actor.user,
-            )
-            record(actor, AuditAction.CREATE, consent)
-        StatusChange.objects.create(
-            family=family,
-            to_status=FamilyStatus.ACTIVE,
-            transition="import",
-            by=actor.user,
-            reason="Imported from a spreadsheet",
-        )
-        record(actor, AuditAction.CREATE, family)
-        for person in entry["people"]:
-            save_person(
-                actor,
-                Person(
+            consents.append(
+                consent_model(
                     family=family,
-                    role=person["role"],
-                    given_name=person["given_name"],
-                    family_name=person["family_name"],
-                    birth_date=person.get("birth_date") or None,
-                    sex=person.get("sex") or Sex.UNKNOWN,
-                    nationality=person.get("nationality", ""),
-                    arrival_date=person.get("arrival_date") or None,
-                ),
+                    purpose="evaluation",
+                    given_on=_date(f["evaluation_consent"]),
+                    recorded_by=actor.user,
+                )
             )
-        _advance_counter(project, case)
-        created += 1
-    return created, len(existing)
-
-
-def _advance_counter(project, case: str) -> None:
-    """An imported PREFIX-YEAR-NNN moves the project's counter, so new numbers never collide."""
-    match = re.fullmatch(rf"{re.escape(project.case_number_prefix)}-(\d{{4}})-(\d+)", case)
-    if match:
-        counter, _new = CaseNumberCounter.objects.select_for_update().get_or_create(
-            project=project, year=int(match.group(1))
+        changes.append(
+            StatusChange(
+                family=family,
+                to_status=FamilyStatus.ACTIVE,
+                transition="import",
+                by=actor.user,
+                reason="Imported from a spreadsheet",
+            )
         )
-        if counter.last < int(match.group(2)):
-            counter.last = int(match.group(2))
+        members = [
+            Person(
+                family=family,
+                role=person["role"],
+                given_name=person["given_name"],
+                family_name=person["family_name"],
+                birth_date=person.get("birth_date") or None,
+                sex=person.get("sex") or Sex.UNKNOWN,
+                nationality=person.get("nationality", ""),
+                arrival_date=person.get("arrival_date") or None,
+            )
+            for person in entry["people"]
+        ]
+        people.extend(members)
+        written.append((family, members))
+    insert_objects(Family, families)
+    Family.case_managers.through.objects.bulk_create(links)
+    insert_objects(consent_model, consents)
+    StatusChange.objects.bulk_create(changes)
+    insert_objects(Person, people)
+    insert_objects(NameToken, [token for person in people for token in name_index(person)])
+    reckon_people(people)
+    record_many(actor, AuditAction.CREATE, [*families, *consents, *people])
+    return written
+
+
+def _advance_counters(project, cases: list[str]) -> None:
+    """Imported PREFIX-YEAR-NNN numbers move the project's counters, so new numbers never
+    collide."""
+    highest: dict[int, int] = {}
+    pattern = re.compile(rf"{re.escape(project.case_number_prefix)}-(\d{{4}})-(\d+)")
+    for case in cases:
+        match = pattern.fullmatch(case)
+        if match:
+            year, number = int(match.group(1)), int(match.group(2))
+            highest[year] = max(highest.get(year, 0), number)
+    for year, number in highest.items():
+        counter, _new = CaseNumberCounter.objects.select_for_update().get_or_create(
+            project=project, year=year
+        )
+        if counter.last < number:
+            counter.last = number
             counter.save(update_fields=["last"])

@@ -403,10 +403,13 @@ class ReckonedAge(models.Model):
 
 
 class NameToken(models.Model):
-    """A blind-index entry: one keyed hash per word of a member's name, for exact search."""
+    """A blind-index entry: one keyed hash of a word of a member's name, of its first letters
+    or of its sound (``parcours.cases.names``), for search and for recognising a family
+    referred again under another spelling."""
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    kind = models.CharField(max_length=1, default="w")  # parcours.cases.names.Key
     digest = models.CharField(max_length=32, db_index=True)
 
     class Meta:
@@ -414,6 +417,45 @@ class NameToken(models.Model):
 
     def __str__(self):
         return self.digest
+
+
+class PossibleDuplicate(models.Model):
+    """An earlier file of the project whose members match a new referral's on name sounds,
+    birth year and nationality (``parcours.cases.duplicates``), until someone who may see both
+    settles it: linked as the earlier referral, or not the same family."""
+
+    class Decision(models.TextChoices):
+        OPEN = "", _("to check")
+        LINKED = "linked", _("linked as earlier referral")
+        DIFFERENT = "different", _("not the same family")
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="possible_duplicates")
+    earlier = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+")
+    matched = models.PositiveSmallIntegerField()  # members of the referral found in ``earlier``
+    members = models.PositiveSmallIntegerField()  # members of the referral
+    found_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["family", "earlier"], name="possible_duplicate_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["found_at"], condition=Q(decision=""), name="possible_duplicate_open"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.family} ~ {self.earlier}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.decision
 
 
 class ScreeningAssessment(models.Model):

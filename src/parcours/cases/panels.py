@@ -4,6 +4,7 @@ screening, the history and, for a coordinator, the latest audit rows."""
 from django.db.models import Prefetch
 
 from parcours.accounts.models import Role
+from parcours.cases import duplicates
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import available
 from parcours.cases.models import Family, Person
@@ -32,6 +33,7 @@ def case_panel(family, user) -> dict:
             "criterion__position"
         ),
         "later_referrals": _later_referrals(family, user),
+        **_earlier_files(family, user),
         "may_assign": is_coordinator and family.admitted_on is not None,
         "audit": (
             AuditEvent.objects.filter(family_id=family.pk).select_related("user")[:10]
@@ -39,6 +41,11 @@ def case_panel(family, user) -> dict:
             else None
         ),
     }
+
+
+def _earlier_files(family, user) -> dict:
+    """Possible earlier files of this referral (parcours.cases.duplicates)."""
+    return {"earlier_files": duplicates.on_file(user, family)}
 
 
 def _later_referrals(family, user):

@@ -7,11 +7,12 @@ import datetime
 import re
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Role, User
+from parcours.cases import duplicates, names
 from parcours.cases.ages import reckon_person
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import TransitionError, check, get_transition
@@ -29,10 +30,7 @@ from parcours.cases.models import (
 from parcours.notify.models import Kind
 from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record
-from parcours.privacy.crypto import blind_index, name_tokens
 from parcours.privacy.models import AuditAction
-
-NAME_PURPOSE = "person-name"
 
 # Household fields copied onto a new referral of a family that was declined or withdrawn.
 _CARRIED_OVER = [
@@ -57,14 +55,15 @@ def record_view(actor: Actor, obj) -> None:
 
 def _index_name(person: Person) -> None:
     NameToken.objects.filter(person=person).delete()
-    NameToken.objects.bulk_create(
-        NameToken(family_id=person.family_id, person=person, digest=blind_index(w, NAME_PURPOSE))
-        for w in name_tokens(person.given_name, person.family_name)
-    )
+    NameToken.objects.bulk_create(name_index(person))
 
 
-def name_digests(query: str) -> list[str]:
-    return sorted({blind_index(w, NAME_PURPOSE) for w in name_tokens(query)})
+def name_index(person: Person) -> list[NameToken]:
+    """The blind-index rows of a member's name: its words, their first letters, their sounds."""
+    return [
+        NameToken(family_id=person.family_id, person=person, kind=kind, digest=digest)
+        for kind, digest in names.name_keys(person.given_name, person.family_name)
+    ]
 
 
 # A case number has digits, or is its project's prefix and a dash alone ("PT-"); a name has
@@ -72,25 +71,56 @@ def name_digests(query: str) -> list[str]:
 # path its index serves (an OR of both would scan).
 CASE_NUMBER_QUERY = re.compile(r"\d|^[A-Za-z]{1,8}-$")
 
+LIST_ORDER = ("-referred_on", "-created_at")
+
+
+def is_case_number_query(query: str) -> bool:
+    return bool(CASE_NUMBER_QUERY.search(query.strip()))
+
 
 def search(families, query: str):
-    """Families whose case number contains ``query`` (when it looks like one), or with one
-    member named by every word of it."""
+    """``families`` whose case number contains ``query`` (when it looks like one), or with one
+    member named by every word of it: as written, as the beginning of a longer word
+    ("Osho": Oshodi), or sounding alike ("Muhammad": Mohamed). Families with a member named
+    by the words exactly as written come first, then the list's order."""
     query = query.strip()
     if not query:
-        return families
-    if CASE_NUMBER_QUERY.search(query):
-        return families.filter(case_number__icontains=query)
-    digests = name_digests(query)
-    people = (
-        NameToken.objects.filter(digest__in=digests)
-        .values("person_id")
-        .annotate(words=Count("digest", distinct=True))
-        .filter(words=len(digests))
-        .values("person_id")
+        return families.order_by(*LIST_ORDER)
+    if is_case_number_query(query):
+        return families.filter(case_number__icontains=query).order_by(*LIST_ORDER)
+    searched = list(dict.fromkeys(names.words(query)))
+    keys = [names.query_keys(word) for word in searched]
+    word_of = Case(
+        *(When(digest__in=list(k), then=Value(i)) for i, k in enumerate(keys)),
+        output_field=IntegerField(),
     )
-    matching = Person.objects.filter(pk__in=people).values("family_id")
-    return families.filter(pk__in=matching)
+    exact = [d for k in keys for d, kind in k.items() if kind == names.Key.WORD]
+    people = (
+        NameToken.objects.filter(digest__in=[d for k in keys for d in k])
+        .values("family_id", "person_id")
+        .annotate(
+            words=Count(word_of, distinct=True),
+            exact=Count("digest", filter=Q(digest__in=exact), distinct=True),
+        )
+        .filter(words=len(keys))
+    )
+    exactly = people.filter(exact=len(keys), family_id=OuterRef("pk"))
+    return (
+        families.filter(pk__in=people.values("family_id"))
+        .annotate(named_exactly=Exists(exactly))
+        .order_by("-named_exactly", *LIST_ORDER)
+    )
+
+
+def searched_for(query: str) -> str:
+    """What a search looked for, said when it found nothing."""
+    query = query.strip()
+    if is_case_number_query(query):
+        return _("case numbers containing \u201c%(q)s\u201d") % {"q": query}
+    return _(
+        "members named \u201c%(q)s\u201d: each word as written, as the beginning of a longer "
+        "word (three letters or more) and as names that sound alike"
+    ) % {"q": " ".join(names.words(query))}
 
 
 @transaction.atomic
@@ -116,6 +146,7 @@ def register_referral(
     for person in members:
         person.family = family
         save_person(actor, person)
+    duplicates.look_for_earlier_files(actor, family, members)
     return family
 
 

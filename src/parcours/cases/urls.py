@@ -9,6 +9,12 @@ urlpatterns = [
     path("cases/", views.case_list, name="list"),
     path("cases/referral/new/", views.referral_create, name="referral_create"),
     path("cases/referral/member-row/", views.member_row, name="member_row"),
+    path("cases/earlier-files/", views.earlier_files, name="earlier_files"),
+    path(
+        "cases/<uuid:pk>/earlier-files/<int:duplicate_pk>/",
+        views.earlier_file_decision,
+        name="earlier_file_decision",
+    ),
     path("cases/<uuid:pk>/edit/", views.family_edit, name="family_edit"),
     path("cases/<uuid:pk>/screening/", views.screening, name="screening"),
     path("cases/<uuid:pk>/step/<slug:name>/", views.family_step, name="step"),

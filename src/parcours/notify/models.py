@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     JOB_ENDED = "job_ended", _("Background work you asked for has ended")
     ACCESS_ALERT = "access_alert", _("Unusual access to files (coordinators)")
     DELIVERY_FAILED = "delivery_failed", _("A phone, token or delivery failed (coordinators)")
+    POSSIBLE_DUPLICATE = "possible_duplicate", _("A referral may be a family known before")
 
 
 class Channel(models.TextChoices):
@@ -52,6 +53,7 @@ DEFAULT_CHANNEL = {
     Kind.JOB_ENDED: Channel.APP,
     Kind.ACCESS_ALERT: Channel.INSTANT,
     Kind.DELIVERY_FAILED: Channel.INSTANT,
+    Kind.POSSIBLE_DUPLICATE: Channel.INSTANT,
 }
 
 

@@ -106,4 +106,10 @@ def describe(kind: str, params: dict, case: str) -> str:
             "A phone signing in as %(who)s was refused %(n)s times within an hour: check its "
             "token, or revoke it."
         ) % {"who": p.get("who", "?"), "n": p.get("n", "?")}
+    if kind == Kind.POSSIBLE_DUPLICATE:  # a referral has no case number yet
+        return ngettext(
+            "A new referral may be a family known before: %(n)s earlier file to check.",
+            "A new referral may be a family known before: %(n)s earlier files to check.",
+            p.get("n", 1),
+        ) % {"n": p.get("n", 1)}
     return kind

@@ -111,11 +111,3 @@ def blind_index(text: str, purpose: str) -> str:
     """A keyed hash for exact search: equal inputs give equal digests, nothing else leaks."""
     message = f"{purpose}\x00{normalise(text)}".encode()
     return hmac.new(keyring().blind_index_key, message, hashlib.sha256).hexdigest()[:32]
-
-
-def name_tokens(*parts: str) -> set[str]:
-    """The normalised words of a name, as searched one by one ('Van den Berg' → 3 words)."""
-    words: set[str] = set()
-    for part in parts:
-        words.update(w for w in normalise(part or "").replace("-", " ").split() if w)
-    return words

@@ -94,6 +94,8 @@ NOT_PERSONAL = {
     "cases.Person.age_band": _("a band of years (pooled network data)"),
     "cases.Person.years_band": _("a band of years (pooled network data)"),
     "cases.ReckonedAge.band": _("a band of years on one day, worked out for the reports"),
+    "cases.NameToken.kind": _("a code: a word, its first letters or its sound"),
+    "cases.PossibleDuplicate.decision": _("a code"),
     "cases.ScreeningAssessment.result": _("a code"),
     "cases.StatusChange.from_status": _("a code"),
     "cases.StatusChange.to_status": _("a code"),
@@ -136,7 +138,10 @@ NOT_PERSONAL = {
 
 # Personal fields kept readable, and why (everything else personal is encrypted).
 PLAIN_BECAUSE = {
-    "cases.NameToken.digest": _("a keyed hash of a name, for search; it cannot be reversed"),
+    "cases.NameToken.digest": _(
+        "a keyed hash of a name's word, its first letters or its sound, for search; it cannot "
+        "be reversed"
+    ),
     "accounts.User.username": _("staff sign in with it"),
     "accounts.User.first_name": _("staff, shown beside their work"),
     "accounts.User.last_name": _("staff, shown beside their work"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -43,10 +43,10 @@ from parcours.cases.models import (
     ScreeningAssessment,
     StatusChange,
 )
-from parcours.cases.services import NAME_PURPOSE
+from parcours.cases.services import name_index
 from parcours.casework.choices import ActionActor, ActionStatus, ConsentPurpose, ContactKind
 from parcours.casework.models import Action, CasePlan, Consent, Contact
-from parcours.database import insert_many, refresh_statistics
+from parcours.database import insert_objects, refresh_statistics
 from parcours.instruments.answers import check
 from parcours.instruments.models import InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.transfer import Reading, Row, export_rows, store
@@ -55,7 +55,6 @@ from parcours.legal.choices import ProcedureStatus as LegalStatus
 from parcours.legal.models import Document, DocumentKind, Procedure, TimelineEvent
 from parcours.privacy import files
 from parcours.privacy.audit import Actor, record_many
-from parcours.privacy.crypto import blind_index, name_tokens
 from parcours.privacy.fields import PartialDate
 from parcours.privacy.models import AuditAction
 from parcours.projects.models import Project
@@ -241,16 +240,9 @@ class Generator:
             families.append(family)
             members.extend(household)
             story.append((family, household, dates))
-        _insert(Family, families)
-        _insert(Person, members)
-        _insert(
-            NameToken,
-            [
-                NameToken(family_id=p.family_id, person=p, digest=blind_index(w, NAME_PURPOSE))
-                for p in members
-                for w in name_tokens(p.given_name, p.family_name)
-            ],
-        )
+        insert_objects(Family, families)
+        insert_objects(Person, members)
+        insert_objects(NameToken, [token for p in members for token in name_index(p)])
         self._lifecycle(story)
         admitted = [(f, h, d) for f, h, d in story if f.status in ADMITTED]
         self._casework(admitted)
@@ -425,10 +417,10 @@ class Generator:
                 )
                 for a, b, t, day, user, reason in steps
             ]
-        _insert(StatusChange, changes)
-        _insert(ScreeningAssessment, assessments)
-        _insert(AssignmentChange, assignments)
-        _insert(through, links)
+        insert_objects(StatusChange, changes)
+        insert_objects(ScreeningAssessment, assessments)
+        insert_objects(AssignmentChange, assignments)
+        insert_objects(through, links)
 
     def _split(self, total: int, parts: int) -> list[int]:
         """``total`` records over ``parts`` families, unevenly (half to one and a half times
@@ -490,10 +482,10 @@ class Generator:
                         recorded_by=family.manager,
                     )
                 )
-        _insert(Contact, contacts)
-        _insert(CasePlan, plans)
-        _insert(Action, actions)
-        _insert(Consent, consents)
+        insert_objects(Contact, contacts)
+        insert_objects(CasePlan, plans)
+        insert_objects(Action, actions)
+        insert_objects(Consent, consents)
         self.made.update(contacts=len(contacts), actions=len(actions))
 
     def _legal(self, admitted) -> None:
@@ -547,9 +539,9 @@ class Generator:
                         file_type="application/pdf",
                     )
                 )
-        _insert(Procedure, procedures)
-        _insert(TimelineEvent, events)
-        _insert(Document, documents)
+        insert_objects(Procedure, procedures)
+        insert_objects(TimelineEvent, events)
+        insert_objects(Document, documents)
         self.made.update(procedures=len(procedures), events=len(events), documents=len(documents))
 
     def _sheets(self, admitted) -> None:
@@ -613,21 +605,6 @@ class Generator:
         if errors:  # the generator's own answers must fit the form
             raise ValueError(f"generated answers do not fit the form: {errors}")
         return checked
-
-
-def _insert(model, objects) -> None:
-    """What bulk_create writes, written the way imports write answers (COPY on PostgreSQL,
-    one prepared INSERT on SQLite): each field prepares its value (encrypted fields seal it,
-    bound to the row), and Django's SQL compiler, most of bulk_create's time, is skipped."""
-    objects = list(objects)
-    if not objects:
-        return
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
-    rows = [
-        tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
-        for obj in objects
-    ]
-    insert_many(model._meta.db_table, [f.column for f in fields], rows)
 
 
 def _letter(case_number: str, rng) -> bytes:

@@ -29,14 +29,20 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file")
         user = author_or_error(project_obj, as_user)
         try:
-            created, kept = import_cases(
+            result = import_cases(
                 Actor(user), project_obj, path.name, read_file(path), TerminalProgress()
             )
         except (CaseImportError, SpreadsheetError) as error:
             errors = getattr(error, "errors", [str(error)])
             raise CommandError("nothing was imported:\n  " + "\n  ".join(errors)) from None
         refresh_statistics()
+        created, kept = result.created, result.kept
         self.stdout.write(
             f"Created {created} famil{'y' if created == 1 else 'ies'}; "
             f"{kept} already there, unchanged."
         )
+        if result.possible_duplicates:
+            self.stdout.write(
+                f"{result.possible_duplicates} possible earlier file(s) to check: "
+                "Cases \u2192 Possible earlier files."
+            )
