@@ -283,3 +283,20 @@ def test_the_case_manager_filter_escapes_names_and_keeps_the_choice(
     html = page.content.decode()
     assert f'<option value="{colleague.pk}" selected>&lt;b&gt;Zoë&lt;/b&gt; &quot;Z&quot;' in html
     assert "<b>Zoë</b>" not in html and '<option value="">anyone</option>' in html
+
+
+def test_a_new_blind_index_key_needs_the_names_indexed_again(families, coordinator, settings):
+    from django.core.management import call_command
+
+    from parcours.cases.models import NameToken
+    from parcours.privacy import keys
+
+    before = sorted(NameToken.objects.values_list("person_id", "kind"))
+    settings.PARCOURS_BLIND_INDEX_KEY = keys.new_key()
+    keys.keyring.cache_clear()
+    visible = Family.objects.visible_to(coordinator)
+    assert not services.search(visible, "haddad").exists()
+    call_command("reindex_names", stdout=None)
+    assert list(services.search(visible, "Hadda")) == [families["haddad"]]
+    assert list(services.search(visible, "Hadad")) == [families["haddad"]]
+    assert sorted(NameToken.objects.values_list("person_id", "kind")) == before

@@ -131,7 +131,7 @@ def test_birth_year_nationality_and_a_second_member_tell_families_apart(
     [
         ("1984-05-01", True),
         ("1984-01-05", True),
-        ("1984", True),
+        ("1984", False),
         ("1984-05-02", False),
         ("1985", False),
     ],
@@ -275,3 +275,19 @@ def test_import_into_a_project_with_files_counts_possible_earlier_files(
     assert "1 possible earlier file(s) to check" in out.getvalue()
     imported = Family.objects.get(case_number="PT-2025-900")
     assert PossibleDuplicate.objects.get(family=imported).earlier == earlier
+
+
+@pytest.mark.parametrize(
+    ("matched", "closely", "smaller", "shown"),
+    [
+        (1, 1, 1, True),  # a household of one, born the same day
+        (1, 0, 1, False),  # ... or only the same year
+        (2, 1, 4, True),  # two members, one born the same day
+        (2, 0, 4, False),  # two members born the same years: common
+        (3, 0, 4, True),  # three members
+        (2, 0, 2, True),  # everyone of a household of two
+        (1, 1, 3, False),  # one member of a larger family
+    ],
+)
+def test_which_earlier_files_are_shown(matched, closely, smaller, shown):
+    assert duplicates.is_possible_earlier_file(matched, closely, smaller) is shown

@@ -128,12 +128,24 @@ def build(seed: int = 2020, as_of: datetime.date | None = None) -> DemoResult:
     for index, status in enumerate(PLAN):
         builder.family(index, status)
     builder.re_referral()
+    builder.known_under_another_spelling()
     active = Family.objects.filter(project=project, status=FamilyStatus.ACTIVE).order_by(
         "case_number"
     )
     legal_demo.deadlines_ahead(list(active[:3]), as_of)
     _evaluation(project, team["coordinator"], as_of)
     return DemoResult(True, Family.objects.filter(project=project).count(), logins())
+
+
+def _respelled(name: str) -> str:
+    """A name as another clerk writes it ("Youssef" as "Yusef", "Fatima" as "Fatimah")."""
+    swaps = [("ou", "u"), ("ss", "s"), ("ph", "f"), ("kh", "k"), ("ee", "i"), ("ie", "i")]
+    for written, other in swaps:
+        if written in name:
+            return name.replace(written, other, 1)
+    if name[-1:] in "aeiou":
+        return name + "h"
+    return name + "e"
 
 
 def _evaluation(project: Project, coordinator: User, as_of: datetime.date) -> None:
@@ -348,6 +360,36 @@ class _Builder:
         change = family.status_changes.order_by("-at").first()
         moment = datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=datetime.UTC)
         StatusChange.objects.filter(pk=change.pk).update(at=moment)
+
+    def known_under_another_spelling(self) -> None:
+        """A family supported before, referred again by another team member who wrote its
+        names another way: Parcours shows the earlier file as maybe known."""
+        earlier = (
+            Family.objects.filter(project=self.project, status=FamilyStatus.CLOSED)
+            .filter(case_managers=self.managers[0])
+            .order_by("case_number")
+            .first()
+        )
+        if earlier is None:
+            return
+        members = [
+            Person(
+                **{f: getattr(p, f) for f in Person.RECORDED_FIELDS},
+            )
+            for p in earlier.household
+        ]
+        for person in members:
+            person.given_name = _respelled(person.given_name)
+            person.family_name = _respelled(person.family_name)
+        family = Family(
+            id=self._uuid(),
+            project=self.project,
+            referred_on=self.as_of - datetime.timedelta(days=2),
+            referral_route=ReferralRoute.SELF_REFERRAL,
+            referral_notes="Came to the office after a letter from the Immigration Office.",
+            languages=earlier.languages,
+        )
+        services.register_referral(Actor(self.managers[0]), family, members)
 
     def re_referral(self) -> None:
         """Like the seed's family 12: declined, then referred again months later."""

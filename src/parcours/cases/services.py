@@ -27,6 +27,7 @@ from parcours.cases.models import (
     StatusChange,
     today,
 )
+from parcours.database import insert_objects
 from parcours.notify.models import Kind
 from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record
@@ -116,11 +117,11 @@ def searched_for(query: str) -> str:
     """What a search looked for, said when it found nothing."""
     query = query.strip()
     if is_case_number_query(query):
-        return _("case numbers containing \u201c%(q)s\u201d") % {"q": query}
+        return _("case numbers containing %(q)s") % {"q": f"\u201c{query}\u201d"}
     return _(
-        "members named \u201c%(q)s\u201d: each word as written, as the beginning of a longer "
-        "word (three letters or more) and as names that sound alike"
-    ) % {"q": " ".join(names.words(query))}
+        "members named %(q)s: each word as written, as the beginning of a longer word (three "
+        "letters or more) and as names that sound alike"
+    ) % {"q": f"\u201c{' '.join(names.words(query))}\u201d"}
 
 
 @transaction.atomic
@@ -307,13 +308,21 @@ def _close(family: Family, closed_on, resolution: str, engagement: str) -> list[
     return ["closed_on", "resolution", "engagement_at_closure"]
 
 
-def reindex_names() -> int:
-    """Rebuild every name's blind index (after PARCOURS_BLIND_INDEX_KEY changed)."""
+def reindex_names(batch: int = 2000) -> int:
+    """Rebuild every name's blind index (after PARCOURS_BLIND_INDEX_KEY changed, or when the
+    index gains a kind of key), a batch of members at a time."""
     count = 0
-    for person in Person.objects.order_by("pk").iterator(chunk_size=500):
+    keys = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(keys), batch):
+        chunk = keys[start : start + batch]
+        people = Person.objects.filter(pk__in=chunk).only(
+            "id", "family_id", "given_name", "family_name"
+        )
         with transaction.atomic():
-            _index_name(person)
-        count += 1
+            tokens = [token for person in people for token in name_index(person)]
+            NameToken.objects.filter(person_id__in=chunk).delete()
+            insert_objects(NameToken, tokens)
+        count += len(chunk)
     return count
 
 

@@ -123,7 +123,7 @@ def case_list(request):
             "may_refer": is_case_worker(request.user),
             "searched": services.searched_for(searched) if searched else "",
             "earlier_files_waiting": (
-                duplicates.waiting_list(request.user).count() if not is_htmx(request) else 0
+                len(duplicates.waiting_list(request.user)) if not is_htmx(request) else 0
             ),
         },
     )
@@ -179,8 +179,8 @@ def earlier_file_decision(request, pk, duplicate_pk):
 def earlier_files(request):
     """The possible earlier files waiting for a decision that the user may settle (both files
     visible): the coordinator's list."""
-    waiting = list(duplicates.waiting_list(request.user)[:200])
-    prefetch_related_objects([d.family for d in waiting], "members")
+    waiting = duplicates.waiting_list(request.user)[:200]
+    prefetch_related_objects(waiting, "family__members", "earlier")
     record_listed(request, [d.family_id for d in waiting] + [d.earlier_id for d in waiting])
     return render(request, "cases/earlier_files.html", {"waiting": waiting})
 
