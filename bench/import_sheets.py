@@ -89,7 +89,9 @@ def main(rows: int) -> None:
     family_prep = Response._meta.get_field("family").get_db_prep_value
     now = django.utils.timezone.now()
     started = time.perf_counter()
-    ids = [prep(uuid.uuid4(), connection) for _ in families]
+    ids = [
+        prep(Response._meta.pk.default(), connection) for _ in families
+    ]  # as the model makes them
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO instruments_response (id, family_id, version_id, instrument, status,"

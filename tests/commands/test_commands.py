@@ -104,7 +104,7 @@ def test_demo_gives_the_same_families_for_the_same_seed(db):
 
 def test_demo_covers_every_state_and_is_safe_to_run_twice(db):
     out = run("demo", "--as-of", "2026-06-15", "--no-migrate")
-    assert "Created the demo project with 25 families" in out
+    assert "Created the demo project with 26 families" in out
     assert "casemanager" in out and "parcours-demo" in out
     statuses = set(Family.objects.values_list("status", flat=True))
     assert statuses == {
@@ -119,7 +119,12 @@ def test_demo_covers_every_state_and_is_safe_to_run_twice(db):
     assert Family.objects.exclude(previous_referral=None).count() == 1
     assert Family.objects.exclude(case_number="").count() == 14
     assert "exists already" in run("demo", "--as-of", "2026-06-15", "--no-migrate")
-    assert Family.objects.count() == 25 and User.objects.count() == 5
+    assert Family.objects.count() == 26 and User.objects.count() == 5
+    # one family referred again under another spelling, waiting to be recognised
+    from parcours.cases.models import PossibleDuplicate
+
+    waiting = PossibleDuplicate.objects.get()
+    assert waiting.decision == "" and waiting.matched == waiting.members
     # Roles printed in the console's language, English, whatever the site's default.
     assert "coordinator" in out and "administrator" in out and "coördinator" not in out
 

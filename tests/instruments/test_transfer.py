@@ -336,12 +336,15 @@ def test_an_import_reads_and_saves_a_chunk_at_a_time(tmp_path, twelve, monkeypat
         return real_filter(*args, **kwargs)
 
     monkeypatch.setattr(transfer.Family.objects, "filter", counted_filter)
-    real_bulk = transfer.Response.objects.bulk_create
-    monkeypatch.setattr(
-        transfer.Response.objects,
-        "bulk_create",
-        lambda objs, **kw: saved.append(len(list_ := list(objs))) or real_bulk(list_, **kw),
-    )
+    real_insert = transfer.insert_objects
+
+    def counted_insert(model, objects):
+        objects = list(objects)
+        if model is transfer.Response:
+            saved.append(len(objects))
+        return real_insert(model, objects)
+
+    monkeypatch.setattr(transfer, "insert_objects", counted_insert)
     made = []
 
     def count(sender, instance, **kwargs):

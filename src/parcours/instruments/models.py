@@ -6,7 +6,6 @@ changes: a correction is a new response that supersedes it, with a reason.
 """
 
 import functools
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parcours.ids import time_ordered_uuid
 from parcours.instruments import xlsform
 from parcours.privacy.fields import EncryptedTextField
 from parcours.textlimits import ANSWER, SHORT_TEXT
@@ -130,7 +130,7 @@ class ResponseStatus(models.TextChoices):
 
 
 class Response(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=time_ordered_uuid, editable=False)
     family = models.ForeignKey("cases.Family", on_delete=models.CASCADE, related_name="responses")
     version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
     instrument = models.CharField(max_length=24, choices=InstrumentCode.choices, db_index=True)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from parcours.cases.models import Family
 from parcours.casework.models import consents_to_evaluation
-from parcours.database import insert_many
+from parcours.database import bulk_loading, insert_many, insert_objects
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.xlsform import CASE_FIELD, Definition
@@ -429,7 +429,8 @@ def import_responses(
     reading = read_responses(
         code, project, name, data, skip_unmatched=skip_unmatched, progress=progress
     )
-    return store(actor, reading, progress)
+    with bulk_loading():
+        return store(actor, reading, progress)
 
 
 @transaction.atomic
@@ -492,7 +493,7 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
     reason = _("Edited in the collection app; replaces the submission %(instance)s.")
     for at in range(0, len(new), STORE_CHUNK):  # a chunk's objects at a time, not the file's
         chunk = new[at : at + STORE_CHUNK]
-        responses = Response.objects.bulk_create(
+        responses = [
             Response(
                 family_id=row.family_id,
                 version=version,
@@ -509,7 +510,8 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
                 else "",
             )
             for row in chunk
-        )
+        ]
+        insert_objects(Response, responses)  # without the SQL compiler: a third of the time
         _store_answers(
             version.definition,
             [(r, row.answers) for r, row in zip(responses, chunk, strict=True)],
