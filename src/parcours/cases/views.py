@@ -180,7 +180,7 @@ def earlier_files(request):
     """The possible earlier files waiting for a decision that the user may settle (both files
     visible): the coordinator's list."""
     waiting = duplicates.waiting_list(request.user)[:200]
-    prefetch_related_objects(waiting, "family__members", "earlier")
+    prefetch_related_objects(waiting, "family__members", "earlier__members")
     record_listed(request, [d.family_id for d in waiting] + [d.earlier_id for d in waiting])
     return render(request, "cases/earlier_files.html", {"waiting": waiting})
 
