@@ -166,6 +166,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "parcours.accounts",
     "parcours.projects",
     "parcours.privacy",
@@ -183,6 +186,7 @@ INSTALLED_APPS = [
     "parcours.backups",
     "parcours.reminders",
     "parcours.pages",
+    "parcours.api",
 ]
 
 MIDDLEWARE = [
@@ -381,6 +385,65 @@ PARCOURS_RETENTION_YEARS = env_int("PARCOURS_RETENTION_YEARS", 5, minimum=1)
 PARCOURS_ACCESS_ALERT = env_int("PARCOURS_ACCESS_ALERT", 20, minimum=1)
 # In outputs for outside the organisation, counts below this show as "<k".
 PARCOURS_SMALL_CELL = env_int("PARCOURS_SMALL_CELL", 5, minimum=1)
+
+# A cache every server process shares: the API's rate limits and failed-token counts. The
+# database by default (its table is made by a migration), Redis when PARCOURS_REDIS_URL is set.
+_redis = env_str("PARCOURS_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}
+        if _redis
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "parcours_cache",
+        }
+    )
+}
+
+# The REST API (parcours.api): personal Bearer tokens only, JSON only, errors as RFC 9457
+# problem details, rates per token (docs/api.md). PARCOURS_API_RATE is per minute.
+PARCOURS_API_RATE = env_int("PARCOURS_API_RATE", 120, minimum=1)
+PARCOURS_API_FAILURES = env_int("PARCOURS_API_FAILURES", 10, minimum=1)
+PARCOURS_API_FAILURE_MINUTES = env_int("PARCOURS_API_FAILURE_MINUTES", 15, minimum=1)
+PARCOURS_API_IDEMPOTENCY_HOURS = env_int("PARCOURS_API_IDEMPOTENCY_HOURS", 24, minimum=1)
+# Webhooks to http:// and to loopback or private addresses: development and tests only.
+PARCOURS_WEBHOOKS_LOCAL = not PRODUCTION and env_bool("PARCOURS_WEBHOOKS_LOCAL", True)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["parcours.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["parcours.api.permissions.TokenScopes"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["parcours.api.throttles.PerToken"],
+    "DEFAULT_SCHEMA_CLASS": "parcours.api.schema.ScopedAutoSchema",
+    "EXCEPTION_HANDLER": "parcours.api.problems.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Parcours API",
+    "DESCRIPTION": (
+        "Families, casework, sheets, reports and webhooks of Parcours, through the same "
+        "visibility gate and audit trail as the pages. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "FamilyStatusEnum": "parcours.cases.choices.FamilyStatus",
+        "ActionStatusEnum": "parcours.casework.choices.ActionStatus",
+    },
+    "SECURITY": [{"bearer": []}],
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token"}
+        }
+    },
+    "AUTHENTICATION_WHITELIST": [],
+    "DISABLE_ERRORS_AND_WARNINGS": False,
+}
 
 LOGGING = {
     "version": 1,

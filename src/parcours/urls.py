@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("parcours.collect.urls")),
     path("", include("parcours.jobs.urls")),
     path("", include("parcours.notify.urls")),
+    path("", include("parcours.api.urls")),
 ]

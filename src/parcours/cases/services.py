@@ -28,6 +28,7 @@ from parcours.cases.models import (
     today,
 )
 from parcours.database import insert_objects
+from parcours.notify import webhooks
 from parcours.notify.models import Kind
 from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record
@@ -148,6 +149,9 @@ def register_referral(
         person.family = family
         save_person(actor, person)
     duplicates.look_for_earlier_files(actor, family, members)
+    webhooks.family_event(
+        webhooks.EventType.FAMILY_REFERRED, family, referred_on=family.referred_on.isoformat()
+    )
     return family
 
 
@@ -272,6 +276,17 @@ def take_step(
             for u in case_managers or []
         )
     record(actor, AuditAction.TRANSITION, family)
+    if name == "admit":
+        webhooks.family_event(
+            webhooks.EventType.FAMILY_ADMITTED, family, admitted_on=family.admitted_on.isoformat()
+        )
+    elif name == "close":
+        webhooks.family_event(
+            webhooks.EventType.FAMILY_CLOSED,
+            family,
+            closed_on=family.closed_on.isoformat(),
+            resolution=family.resolution,
+        )
     return family
 
 

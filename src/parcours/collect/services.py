@@ -15,9 +15,8 @@ from parcours.cases.models import Family
 from parcours.collect.contacts import CONTACT, receive_contact
 from parcours.collect.models import DeviceToken, new_token, token_hash
 from parcours.collect.openrosa import SubmissionError, parse
-from parcours.instruments.answers import check
-from parcours.instruments.models import InstrumentCode, InstrumentVersion, Response
-from parcours.instruments.transfer import Reading, Row, TransferError, fingerprint, store
+from parcours.instruments.models import InstrumentCode, InstrumentVersion
+from parcours.instruments.transfer import SheetRefused, receive_sheet
 from parcours.notify.models import Kind
 from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record_security
@@ -160,30 +159,19 @@ def receive(actor: Actor, device: DeviceToken, data: bytes, language: str) -> bo
         for code, value in submission.answers.items()
         if code in known
     }
-    answers, errors = check(definition, raw, language, complete=True)
-    if errors:
-        raise SubmissionError(
-            _("Some answers cannot be stored: %(errors)s")
-            % {"errors": "; ".join(f"{code}: {message}" for code, message in errors.items())}
-        )
-    if submission.instance_id:
-        earlier = Response.objects.filter(
-            instrument=version.instrument, instance_id=submission.instance_id
-        ).first()
-        mark = fingerprint(family.pk, version.instrument, answers)
-        if earlier is not None and earlier.fingerprint != mark:
-            raise SubmissionError(
-                _("A different sheet was sent earlier under the same ID; it was not replaced."),
-                status=409,
-            )
-    row = Row.of(
-        version.instrument, 1, family.pk, answers, None, submission.instance_id, submission.edits
-    )
     try:
-        result = store(actor, Reading(version, [row]))
-    except TransferError as error:
-        raise SubmissionError(" ".join(error.errors), status=409) from None
-    return result.created > 0
+        _sheet, created = receive_sheet(
+            actor,
+            family,
+            version,
+            raw,
+            instance_id=submission.instance_id,
+            edits=submission.edits,
+            language=language,
+        )
+    except SheetRefused as error:
+        raise SubmissionError(str(error), status=error.status) from None
+    return created
 
 
 REFUSALS_TOLD = 5  # refused phone sign-ins from one address within an hour the coordinators hear of

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.prefill import PREFILL
+from parcours.instruments.transfer import tell_submitted
 from parcours.notify.models import Kind
 from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record
@@ -101,6 +102,7 @@ def submit(actor: Actor, response: Response, raw, language: str) -> Response:
             not_to=actor.user,
         )
     record(actor, AuditAction.TRANSITION, response, family_id=response.family_id)
+    tell_submitted([response])
     return response
 
 

@@ -21,6 +21,7 @@ from parcours.database import bulk_loading, insert_many, insert_objects
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.xlsform import CASE_FIELD, Definition
+from parcours.notify import webhooks
 from parcours.privacy.audit import Actor, record_many
 from parcours.privacy.models import AuditAction
 from parcours.spreadsheets import iter_table, row_count
@@ -517,6 +518,7 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
             [(r, row.answers) for r, row in zip(responses, chunk, strict=True)],
         )
         record_many(actor, AuditAction.CREATE, responses)
+        tell_submitted(responses)
         if progress is not None:
             progress(_("Saving the sheets"), at + len(chunk), len(new))
     if corrections:
@@ -529,6 +531,83 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
         corrected=len(corrections),
         reading=reading,
     )
+
+
+class SheetRefused(Exception):
+    """A sheet sent from outside (a phone, the API) that is not stored: ``errors`` by question
+    code; ``status`` 409 for a conflict with what is stored (another sheet under its ID)."""
+
+    def __init__(self, message: str, errors: dict | None = None, status: int = 400):
+        super().__init__(message)
+        self.errors = errors or {}
+        self.status = status
+
+
+def receive_sheet(
+    actor: Actor,
+    family,
+    version: InstrumentVersion,
+    raw: dict,
+    *,
+    instance_id: str = "",
+    edits: str = "",
+    language: str = "en",
+) -> tuple[Response, bool]:
+    """One complete sheet sent from outside: checked as the web form checks it, stored as an
+    import stores it (visibility is the caller's; audit, immutability and resends here). The
+    sheet in force under ``instance_id`` and whether it is new: a resend stores nothing."""
+    definition = version.definition
+    answers, errors = check(definition, raw, language, complete=True)
+    if errors:
+        raise SheetRefused(
+            _("Some answers cannot be stored: %(errors)s")
+            % {"errors": "; ".join(f"{code}: {message}" for code, message in errors.items())},
+            errors,
+        )
+    if instance_id:
+        earlier = Response.objects.filter(instrument=version.instrument, instance_id=instance_id)
+        mark = fingerprint(family.pk, version.instrument, answers)
+        first = earlier.order_by("created_at").first()
+        if first is not None and not earlier.filter(fingerprint=mark).exists():
+            raise SheetRefused(
+                _("A different sheet was sent earlier under the same ID; it was not replaced."),
+                status=409,
+            )
+    row = Row.of(version.instrument, 1, family.pk, answers, None, instance_id, edits)
+    try:
+        result = store(actor, Reading(version, [row]))
+    except TransferError as error:
+        raise SheetRefused(" ".join(error.errors), status=409) from None
+    stored = Response.objects.filter(family=family, fingerprint=row.mark).order_by("-created_at")
+    return stored.first(), result.created > 0
+
+
+def tell_submitted(responses: list[Response]) -> int:
+    """sheet.submitted for each new submitted sheet, to the subscriptions that want it: ids,
+    the instrument, the case number and times, never an answer."""
+    if not responses or not webhooks.wanted(webhooks.EventType.SHEET_SUBMITTED):
+        return 0
+    families = {
+        pk: (project_id, slug, number)
+        for pk, project_id, slug, number in Family.objects.filter(
+            pk__in={r.family_id for r in responses}
+        ).values_list("pk", "project_id", "project__slug", "case_number")
+    }
+    items = []
+    for response in responses:
+        project_id, slug, number = families[response.family_id]
+        data = {
+            "sheet_id": str(response.pk),
+            "instrument": response.instrument,
+            "instance_id": response.instance_id,
+            "family_id": str(response.family_id),
+            "case_number": number,
+            "project": slug,
+            "submitted_at": response.submitted_at.isoformat(),
+            "corrects": str(response.supersedes_id) if response.supersedes_id else None,
+        }
+        items.append((project_id, data, f"sheet:{response.pk}"))
+    return webhooks.emit_many(webhooks.EventType.SHEET_SUBMITTED, items)
 
 
 def _in_force(pks: set) -> dict:

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parcours.privacy.fields import EncryptedCharField
+
 
 def now():
     """The time as ``django.utils.timezone.now`` says at the call (a clock set in tests)."""
@@ -145,13 +147,58 @@ class MessageStatus(models.TextChoices):
     DROPPED = "dropped", _("not sent: no longer allowed")
 
 
+class Webhook(models.Model):
+    """A system told of a project's events (parcours.notify.webhooks): a URL, the events it
+    wants, and the secret its deliveries are signed with (sealed like personal fields)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+    )
+    url = models.URLField(_("address"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    deadline_days = models.PositiveSmallIntegerField(
+        _("days before a deadline"),
+        default=7,
+        help_text=_("For deadline.approaching: how many days ahead."),
+    )
+    secret = EncryptedCharField(max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made"), default=now)
+    active = models.BooleanField(_("active"), default=True)
+    # Set when deliveries failed for PARCOURS_OUTBOX_RETRY_HOURS: nothing is sent until resumed.
+    paused_at = models.DateTimeField(_("paused"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def sending(self) -> bool:
+        return self.active and self.paused_at is None
+
+
 class Message(models.Model):
-    """One thing that must leave Parcours (an e-mail; later a webhook), written in the same
+    """One thing that must leave Parcours (an e-mail, a webhook's delivery), written in the same
     transaction as what causes it and delivered by the worker: retried with backoff until it
     goes or PARCOURS_OUTBOX_RETRY_HOURS have passed; never sent twice for one key."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
+        WEBHOOK = "webhook", _("webhook")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
@@ -161,6 +208,9 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
     )
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, null=True)
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, null=True, related_name="messages"
+    )
     payload = models.JSONField(default=dict, blank=True)  # codes and dates, never a name
     status = models.CharField(
         _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
@@ -188,3 +238,25 @@ class Message(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class DeliveryAttempt(models.Model):
+    """One try at delivering a webhook's message: what the receiver answered, or the error."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempt_log")
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(_("when"), default=now)
+    status_code = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    milliseconds = models.PositiveIntegerField(_("took (ms)"), default=0)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["webhook", "-at"], name="delivery_attempts_of_webhook")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.status_code or self.error}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

@@ -18,8 +18,8 @@ from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
 
-from parcours.notify import mail
-from parcours.notify.models import Kind, Message, MessageStatus
+from parcours.notify import mail, webhooks
+from parcours.notify.models import Kind, Message, MessageStatus, Webhook
 from parcours.notify.services import may_see, notify
 
 logger = logging.getLogger(__name__)
@@ -64,12 +64,14 @@ def deliver_due(worker: str, now: datetime.datetime | None = None, limit: int = 
     for pk in due:
         if not lease(pk, worker, now):
             continue  # another worker took it first
-        message = Message.objects.select_related("recipient", "notification").get(pk=pk)
+        message = Message.objects.select_related("recipient", "notification", "webhook").get(pk=pk)
         counts[_deliver(message, worker)] += 1
     return counts
 
 
 def _still_wanted(message) -> bool:
+    if message.channel == Message.Channel.WEBHOOK:
+        return message.webhook is not None and message.webhook.sending
     user = message.recipient
     if user is None or not user.is_active or not user.email:
         return False
@@ -83,7 +85,10 @@ def _deliver(message, worker: str) -> str:
         held.update(status=MessageStatus.DROPPED, leased_until=None)
         return "dropped"
     try:
-        mail.send(message)
+        if message.channel == Message.Channel.WEBHOOK:
+            webhooks.send(message)
+        else:
+            mail.send(message)
     except Exception as error:
         return _failed(message, held, error)
     held.update(status=MessageStatus.SENT, sent_at=timezone.now(), leased_until=None)
@@ -104,12 +109,33 @@ def _failed(message, held, error) -> str:
         logger.error(
             "Outbox message %s given up after %s attempts: %s", message.pk, attempts, reason
         )
-        _tell_administrators(now)
+        if message.channel == Message.Channel.WEBHOOK:
+            _pause(message.webhook, now)
+        else:
+            _tell_administrators(now)
         return "failed"
     wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
     held.update(attempts=attempts, last_error=reason, next_attempt_at=now + wait, leased_until=None)
     logger.warning("Outbox message %s not sent (attempt %s): %s", message.pk, attempts, reason)
     return "retried"
+
+
+def _pause(hook, now) -> None:
+    """A subscription that failed for PARCOURS_OUTBOX_RETRY_HOURS is paused (nothing more is
+    queued or sent for it) and the person who made it is told in Parcours."""
+    if Webhook.objects.filter(pk=hook.pk, paused_at=None).update(paused_at=now) != 1:
+        return
+    Message.objects.filter(webhook=hook, status=MessageStatus.PENDING).update(
+        status=MessageStatus.DROPPED, leased_until=None
+    )
+    notify(
+        Kind.DELIVERY_FAILED,
+        [hook.created_by],
+        project=hook.project,
+        params={"what": "webhook", "hours": settings.PARCOURS_OUTBOX_RETRY_HOURS},
+        link=f"/webhooks/{hook.pk}/",
+        key=f"delivery-failed:webhook:{hook.pk}:{now.isoformat()}",
+    )
 
 
 def _tell_administrators(now) -> None:

@@ -102,6 +102,11 @@ def describe(kind: str, params: dict, case: str) -> str:
             return _("An e-mail could not be sent for %(hours)s hours and was given up.") % {
                 "hours": p.get("hours", "?")
             }
+        if p.get("what") == "webhook":
+            return _(
+                "A webhook could not be delivered for %(hours)s hours and is paused: open it "
+                "to see its attempts, then resume it."
+            ) % {"hours": p.get("hours", "?")}
         return _(
             "A phone signing in as %(who)s was refused %(n)s times within an hour: check its "
             "token, or revoke it."

@@ -33,6 +33,9 @@ class AuditAction(models.TextChoices):
     RESTORE = "restore", _("restored from a backup")
     DEVICE_ADDED = "device_added", _("phone connected")
     DEVICE_REVOKED = "device_revoked", _("phone disconnected")
+    TOKEN_CREATED = "token_created", _("API token made")
+    TOKEN_USED = "token_used", _("API token first used")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -27,6 +27,7 @@ from parcours.accounts.models import Role, User
 from parcours.cases.models import Cover, Family
 from parcours.casework.due import OPEN_STATES, due_items
 from parcours.legal.due import notified_procedures
+from parcours.notify import webhooks
 from parcours.notify.models import Channel, Kind, Message, Notification
 from parcours.notify.services import channel_for, mail_enabled, notify
 from parcours.privacy.models import AuditAction, AuditEvent
@@ -201,9 +202,32 @@ def remind(today: datetime.date | None = None) -> Told:
     told = Told()
     teams = _teams(_open_families())
     _deadlines(today, teams, told)
+    _deadline_webhooks(today)
     _overdue(today, teams, told)
     _access_alerts(today, told)
     return told
+
+
+def _deadline_webhooks(today) -> int:
+    """deadline.approaching, once per deadline and subscription, when it comes within the
+    subscription's days (a day without a run is caught up the next)."""
+    event = webhooks.EventType.DEADLINE_APPROACHING
+    if not webhooks.wanted(event):
+        return 0
+    items = []
+    for procedure in notified_procedures(_open_families(), today):
+        deadline = procedure.deadline
+        if deadline is None or deadline < today:
+            continue
+        family = procedure.family
+        data = webhooks.family_data(
+            family,
+            deadline=deadline.isoformat(),
+            days=(deadline - today).days,
+            rule=procedure.deadline_rule.code,
+        )
+        items.append((family.project_id, data, f"deadline:{procedure.pk}:{deadline.isoformat()}"))
+    return webhooks.emit_many(event, items)
 
 
 def _digest_items(user, today) -> list[dict]:
