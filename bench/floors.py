@@ -6,7 +6,7 @@ Served only by the benchmark: ``bench_settings`` puts these URLs before Parcours
 """
 
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import Context, Template
 from django.urls import include, path
 
@@ -83,7 +83,64 @@ def family(request, family_id):
     return HttpResponse(ROWS.render(Context({"rows": rows})))
 
 
+def _bearer(request):
+    """The API's own token check (failed-attempt count, hash lookup, owner's roles now)."""
+    from rest_framework.request import Request
+
+    from parcours.api.authentication import BearerTokenAuthentication
+
+    _user, token = BearerTokenAuthentication().authenticate(Request(request))
+    return token
+
+
+def _json(sql: str, params: list) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return JsonResponse({"results": rows, "next": None})
+
+
+def api_families(request, project_id):
+    """The families list's rows, 50 a page, newest first, behind the token check."""
+    _bearer(request)
+    return _json(
+        "SELECT f.id, f.case_number, f.status, f.referred_on, f.admitted_on, f.closed_on,"
+        " f.updated_at, f.version FROM cases_family f WHERE f.project_id = %s"
+        " ORDER BY f.created_at DESC LIMIT 51",
+        [project_id],
+    )
+
+
+def api_sheets(request, project_id):
+    """200 submitted sheets since a date, oldest first, with their answers, behind the token
+    check."""
+    _bearer(request)
+    since = request.GET["submitted_since"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.id, r.instrument, r.family_id, r.instance_id, r.submitted_at"
+            " FROM instruments_response r JOIN cases_family f ON f.id = r.family_id"
+            " WHERE f.project_id = %s AND r.status = 'submitted' AND r.submitted_at >= %s"
+            " ORDER BY r.submitted_at LIMIT 201",
+            [project_id, since],
+        )
+        sheets = {row[0]: [*row, []] for row in cursor.fetchall()}
+        if sheets:
+            marks = ", ".join(["%s"] * len(sheets))
+            cursor.execute(
+                f"SELECT response_id, code, value FROM instruments_answer"
+                f" WHERE response_id IN ({marks})",
+                list(sheets),
+            )
+            for response_id, code, value in cursor.fetchall():
+                sheets[response_id][-1].append({"code": code, "value": value})
+    return JsonResponse({"results": list(sheets.values()), "next": None})
+
+
 urlpatterns = [
+    path("floor/api/<int:project_id>/families/", api_families),
+    path("floor/api/<int:project_id>/sheets/", api_sheets),
     path("floor/<int:project_id>/cases/", case_list),
     path("floor/<int:project_id>/cases/<int:user_id>/", case_list_filtered),
     path("floor/<int:project_id>/search/", search),

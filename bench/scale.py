@@ -144,6 +144,9 @@ def main() -> None:
     os.environ["DEBUG"] = "0"
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    # The API's rate is counted as in production (a cache write per request), but set above
+    # the benchmark's hundreds of requests a minute.
+    os.environ["PARCOURS_API_RATE"] = "1000000"
     sys.path.insert(0, str(BENCH))
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(BENCH), os.environ.get("PYTHONPATH")])
@@ -279,6 +282,7 @@ def _measure(args) -> dict:
     }
     rows["cohort report"] = {"ms": report_time * 1000, "floor_ms": floor * 1000, "unit": "ms"}
 
+    _api(rows, project, coordinator)
     _files(rows, project, Response)
     _serve(rows, project, client)
     matching = {}
@@ -298,6 +302,52 @@ def _measure(args) -> dict:
         "rows": rows,
         "matching": matching,
     }
+
+
+def _api(rows, project, coordinator) -> None:
+    """The API with a coordinator's token: the families list (50 a page) and 200 sheets
+    submitted since a date, each beside the same rows read by raw SQL behind the same token
+    check (bench/floors.py)."""
+    from django.test import Client
+
+    from parcours.api import tokens
+    from parcours.instruments.models import Response
+    from parcours.privacy.audit import Actor
+
+    _token, secret = tokens.issue(Actor(coordinator), coordinator, "bench", None, None)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="en")
+
+    def get(url):
+        reply = client.get(url)
+        if reply.status_code != 200:
+            raise SystemExit(f"{url}: {reply.status_code} {reply.content[:300]!r}")
+        return reply
+
+    def timed(name, url, floor):
+        samples = _timed(lambda: get(url))
+        rows[name] = {
+            "ms": p95(samples),
+            "median_ms": statistics.median(samples) * 1000,
+            "floor_ms": p95(_timed(lambda: get(floor))),
+            "unit": "ms p95",
+        }
+
+    timed(
+        "API: families, 50 a page",
+        f"/api/v1/families/?project={project.slug}",
+        f"/floor/api/{project.pk}/families/",
+    )
+    # A date with more than 200 sheets after it: the middle of the project's sheets.
+    submitted = Response.objects.filter(family__project=project, status="submitted")
+    middle = submitted.order_by("submitted_at").values_list("submitted_at", flat=True)[
+        submitted.count() // 2
+    ]
+    since = urllib.parse.urlencode({"submitted_since": middle.isoformat()})
+    timed(
+        "API: sheets since a date, 200 a page",
+        f"/api/v1/sheets/?project={project.slug}&page_size=200&{since}",
+        f"/floor/api/{project.pk}/sheets/?{since}",
+    )
 
 
 def _progress(step, done, total):
@@ -590,7 +640,6 @@ def _print(results: dict) -> None:
             f"| {name:<40} | {row['ms']:>9.1f} ms | {row['floor_ms']:>9.1f} ms "
             f"| {row['ms'] / row['floor_ms']:>5.1f}x | {', '.join(note)} |"
         )
-
 
     m = results.get("matching")
     if m:

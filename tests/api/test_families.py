@@ -60,7 +60,9 @@ def test_reads_are_audited_one_row_per_family_naming_endpoint_and_token(
         f.pk for f in families
     )
     listed = [r for r in rows if r.action == AuditAction.LIST]
-    assert all(r.page == f"api:families token {marie.token.pk} {marie.token.prefix}" for r in listed)
+    assert all(
+        r.page == f"api:families token {marie.token.pk} {marie.token.prefix}" for r in listed
+    )
     marie.get(f"/api/v1/families/{families[0].pk}/")
     read = AuditEvent.objects.order_by("-id").first()
     assert (read.action, read.family_id, read.page.split()[0]) == (

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from parcours.api import tokens
@@ -22,9 +21,7 @@ pytestmark = pytest.mark.xdist_group("live")
 
 
 @pytest.fixture
-def role_tokens(
-    live_server, make_family, project, case_manager, coordinator, evaluator, outsider
-):
+def role_tokens(live_server, make_family, project, case_manager, coordinator, evaluator, outsider):
     """The demo's names, so the document's examples are sent as they are too."""
     project.slug = "demo"
     project.save(update_fields=["slug"])

@@ -21,7 +21,9 @@ def test_a_coordinator_subscribes_and_gets_the_secret_once(api, coordinator):
 
 def test_a_case_manager_and_an_outsider_cannot(api, case_manager, outsider, coordinator):
     body = {**examples.WEBHOOK.value, "project": "pt"}
-    assert api(case_manager, scopes=["cases:read"]).post("/api/v1/webhooks/", body).status_code == 403
+    assert (
+        api(case_manager, scopes=["cases:read"]).post("/api/v1/webhooks/", body).status_code == 403
+    )
     refused = api(outsider).post("/api/v1/webhooks/", body)
     assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "project"
     hook = api(coordinator).post("/api/v1/webhooks/", body).json()

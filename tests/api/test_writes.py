@@ -58,9 +58,7 @@ def test_shapes_are_checked_before_the_form(api, case_manager):
         {"field": "project", "detail": "Not one of your projects: other."}
     ]
     assert sara.post("/api/v1/referrals/", [1, 2]).status_code == 400
-    garbled = sara.client.post(
-        "/api/v1/referrals/", "{not json", content_type="application/json"
-    )
+    garbled = sara.client.post("/api/v1/referrals/", "{not json", content_type="application/json")
     assert garbled.status_code == 400 and garbled["Content-Type"] == "application/problem+json"
 
 
@@ -80,7 +78,9 @@ def test_an_idempotency_key_replays_the_first_answer(api, case_manager):
         "/api/v1/referrals/", {**REFERRAL, "referral_route": "?"}, **{"Idempotency-Key": "k-2"}
     )
     assert bad.status_code == 400
-    assert sara.post("/api/v1/referrals/", REFERRAL, **{"Idempotency-Key": "k-2"}).status_code == 201
+    assert (
+        sara.post("/api/v1/referrals/", REFERRAL, **{"Idempotency-Key": "k-2"}).status_code == 201
+    )
 
 
 def test_keys_are_per_token(api, case_manager):
@@ -138,8 +138,12 @@ def test_patch_needs_if_match_and_refuses_a_stale_one(api, make_family, case_man
     sara = api(case_manager)
     read = sara.get(f"/api/v1/actions/{action.pk}/")
     etag = read["ETag"]
-    assert sara.patch(f"/api/v1/actions/{action.pk}/", examples.ACTION_PATCH.value).status_code == 428
-    done = sara.patch(f"/api/v1/actions/{action.pk}/", examples.ACTION_PATCH.value, **{"If-Match": etag})
+    assert (
+        sara.patch(f"/api/v1/actions/{action.pk}/", examples.ACTION_PATCH.value).status_code == 428
+    )
+    done = sara.patch(
+        f"/api/v1/actions/{action.pk}/", examples.ACTION_PATCH.value, **{"If-Match": etag}
+    )
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "done" and done["ETag"] != etag
     action.refresh_from_db()
@@ -157,9 +161,13 @@ def test_patch_checks_as_the_page_does(api, make_family, case_manager):
     )
     sara = api(case_manager)
     etag = sara.get(f"/api/v1/actions/{action.pk}/")["ETag"]
-    answer = sara.patch(f"/api/v1/actions/{action.pk}/", {"status": "dropped"}, **{"If-Match": etag})
+    answer = sara.patch(
+        f"/api/v1/actions/{action.pk}/", {"status": "dropped"}, **{"If-Match": etag}
+    )
     assert answer.status_code == 400
-    assert answer.json()["errors"] == [{"field": "outcome", "detail": "Say why the action was dropped."}]
+    assert answer.json()["errors"] == [
+        {"field": "outcome", "detail": "Say why the action was dropped."}
+    ]
 
 
 def test_another_persons_action_is_404(api, make_family, colleague, case_manager):

@@ -66,9 +66,7 @@ def subscribed(receiver, project, coordinator):
     return hook, secret
 
 
-def test_an_admission_is_delivered_signed_and_without_a_name(
-    subscribed, receiver, make_family
-):
+def test_an_admission_is_delivered_signed_and_without_a_name(subscribed, receiver, make_family):
     hook, secret = subscribed
     family = make_family("active")
     queued = Message.objects.filter(webhook=hook).order_by("created_at")
@@ -97,7 +95,7 @@ def test_an_admission_is_delivered_signed_and_without_a_name(
 def test_the_secret_is_sealed_at_rest(subscribed):
     from django.db import connection
 
-    hook, secret = subscribed
+    _hook, secret = subscribed
     with connection.cursor() as cursor:
         cursor.execute("SELECT secret FROM notify_webhook")
         (stored,) = cursor.fetchone()
@@ -144,7 +142,7 @@ def test_a_failing_receiver_is_retried_then_paused_and_its_owner_told(
 def test_a_deadline_is_told_once_when_it_comes_within_the_days(
     subscribed, receiver, make_family, appeal_notified
 ):
-    hook, _secret = subscribed
+    _hook, _secret = subscribed
     family = make_family("active")
     appeal_notified(family, datetime.date(2026, 3, 4))  # an appeal's deadline: 3 April
     Message.objects.all().delete()
@@ -158,9 +156,8 @@ def test_a_deadline_is_told_once_when_it_comes_within_the_days(
 
 
 def test_a_submitted_sheet_is_an_event(subscribed, make_family, case_manager):
-    from tests.collect.conftest import filled
-
     from parcours.instruments import services as sheets
+    from tests.collect.conftest import filled
 
     family = make_family("active")
     Message.objects.all().delete()
@@ -190,7 +187,7 @@ def test_production_refuses_private_and_plain_addresses(settings, url, refused):
 
 
 def test_production_refuses_at_delivery_too(settings, subscribed, make_family):
-    hook, _secret = subscribed
+    _hook, _secret = subscribed
     make_family("referred")
     settings.PARCOURS_WEBHOOKS_LOCAL = False
     outbox.deliver_due("w1")

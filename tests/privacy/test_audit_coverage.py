@@ -4,6 +4,7 @@ new page that reads a family's file without the gate fails here."""
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours.instruments.models import InstrumentVersion, Response
@@ -48,26 +49,43 @@ POST_ONLY_OR_FILE = {
     "legal:pdf",
 }
 
+# Pages whose ``pk`` names no part of a family's file: a project's webhook, a person's token.
+NOT_A_FAMILY = {"api:webhook", "api:webhook_detail", "api:revoke_token"}
+
 
 def test_every_family_page_is_audited(file_of_everything, coordinator, login):
+    """The API's pages are walked too, with a token of the same coordinator."""
+    from parcours.api import tokens
+    from parcours.privacy.audit import Actor
+
     client = login(coordinator)
+    _token, secret = tokens.issue(Actor(coordinator), coordinator, "audit walk", None, None)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     family = file_of_everything["family"]
     walked = []
     for name, pattern in _patterns():
         keys = set(pattern.pattern.converters)
-        if "pk" not in keys or name in POST_ONLY_OR_FILE or name.startswith("admin:"):
+        if (
+            "pk" not in keys
+            or name in POST_ONLY_OR_FILE | NOT_A_FAMILY
+            or name.startswith("admin:")
+        ):
             continue
         unknown = keys - set(file_of_everything)
         assert not unknown, f"{name}: add an object for {unknown} to this test"
-        url = reverse(name, kwargs={k: file_of_everything[k] for k in keys})
+        kwargs = {k: file_of_everything[k] for k in keys}
+        if name == "api:action":  # the API names an action by its own id alone
+            kwargs["pk"] = file_of_everything["action_pk"]
+        url = reverse(name, kwargs=kwargs)
         before = AuditEvent.objects.filter(family_id=family.pk, user=coordinator).count()
-        response = client.get(url)
+        response = (api if name.startswith("api:") else client).get(url)
         if response.status_code == 405:
             continue
         assert response.status_code in (200, 302), f"{name}: {response.status_code}"
         rows = AuditEvent.objects.filter(family_id=family.pk, user=coordinator)
         assert rows.count() > before, f"{name} ({url}) showed the file without an audit row"
-        assert rows.order_by("-id").first().page == name
+        # The API's rows also name the token: "api:family token 3 pct_abcd".
+        assert rows.order_by("-id").first().page.split(" token ")[0] == name
         walked.append(name)
     assert len(walked) >= 20
 

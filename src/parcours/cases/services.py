@@ -150,7 +150,7 @@ def register_referral(
         save_person(actor, person)
     duplicates.look_for_earlier_files(actor, family, members)
     webhooks.family_event(
-        webhooks.EventType.FAMILY_REFERRED, family, referred_on=family.referred_on.isoformat()
+        webhooks.EventType.FAMILY_REFERRED, family, referred_on=family.referred_on
     )
     return family
 
@@ -278,13 +278,13 @@ def take_step(
     record(actor, AuditAction.TRANSITION, family)
     if name == "admit":
         webhooks.family_event(
-            webhooks.EventType.FAMILY_ADMITTED, family, admitted_on=family.admitted_on.isoformat()
+            webhooks.EventType.FAMILY_ADMITTED, family, admitted_on=family.admitted_on
         )
     elif name == "close":
         webhooks.family_event(
             webhooks.EventType.FAMILY_CLOSED,
             family,
-            closed_on=family.closed_on.isoformat(),
+            closed_on=family.closed_on,
             resolution=family.resolution,
         )
     return family

@@ -163,13 +163,13 @@ def emit_many(event: str, items: list[tuple[int, dict, str]], *, at=None) -> int
 
 
 def family_data(family, **extra) -> dict:
-    """What an event says of a family: its id, case number, project and status."""
+    """What an event says of a family: its id, case number, project and status (dates in ISO)."""
     return {
         "family_id": str(family.pk),
         "case_number": family.case_number,
         "project": family.project.slug,
         "status": family.status,
-        **extra,
+        **{k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in extra.items()},
     }
 
 
@@ -201,7 +201,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         )
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+# No proxy from the environment: the address checked is the address connected to.
+_opener = urllib.request.build_opener(_NoRedirects, urllib.request.ProxyHandler({}))
 
 
 class DeliveryFailed(Exception):

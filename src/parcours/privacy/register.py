@@ -134,6 +134,7 @@ NOT_PERSONAL = {
     "notify.Message.status": _("a code"),
     "notify.Message.leased_by": _("the name of the worker sending it"),
     "notify.Message.last_error": _("what the mail server answered"),
+    "notify.DeliveryAttempt.error": _("what the receiving system answered, cut short"),
 }
 
 # Personal fields kept readable, and why (everything else personal is encrypted).
