@@ -5,6 +5,7 @@ Parcours adds (the ORM, the visibility gate, decryption, the real template, the 
 Served only by the benchmark: ``bench_settings`` puts these URLs before Parcours' own.
 """
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.template import Context, Template
@@ -101,6 +102,7 @@ def _json(sql: str, params: list) -> JsonResponse:
     return JsonResponse({"results": rows, "next": None})
 
 
+@login_not_required  # as the API's views: the token is the sign-in
 def api_families(request, project_id):
     """The families list's rows, 50 a page, newest first, behind the token check."""
     _bearer(request)
@@ -112,6 +114,7 @@ def api_families(request, project_id):
     )
 
 
+@login_not_required
 def api_sheets(request, project_id):
     """200 submitted sheets since a date, oldest first, with their answers, behind the token
     check."""

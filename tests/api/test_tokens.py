@@ -51,12 +51,16 @@ def test_without_a_token_the_answer_is_401_as_a_problem(client):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
     assert response["WWW-Authenticate"].startswith("Bearer")
-    assert response.json()["detail"].startswith("Send a token")
+    assert response.json()["detail"].startswith("Stuur een sleutel")  # the site's language
+    french = client.get("/api/v1/families/", headers={"Accept-Language": "fr"})
+    assert french.json()["detail"].startswith("Envoyez un jeton")
 
 
 def test_a_token_in_the_address_is_refused_even_a_good_one(api, case_manager, client):
     good = api(case_manager)
-    response = client.get("/api/v1/families/", {"token": good.secret})
+    response = client.get(
+        "/api/v1/families/", {"token": good.secret}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 401
     assert "Authorization header" in response.json()["detail"]
     assert good.get("/api/v1/families/", {"access_token": good.secret}).status_code == 401

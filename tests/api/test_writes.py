@@ -231,6 +231,14 @@ def test_sheets_are_read_with_codes_and_labels(api, make_family, case_manager, e
     (seen,) = api(evaluator).get("/api/v1/sheets/").json()["results"]
     assert seen["family"] is None and seen["case_number"] == "" and seen["pseudonym"]
     assert "b01_dropout_risk_why" not in {a["code"] for a in seen["answers"]}
+    # Once a coordinator released it, the evaluator reads it.
+    from django.utils import timezone
+
+    from parcours.instruments.models import Answer
+
+    Answer.objects.filter(code="b01_dropout_risk_why").update(released_at=timezone.now())
+    (seen,) = api(evaluator).get("/api/v1/sheets/").json()["results"]
+    assert {a["code"]: a["value"] for a in seen["answers"]}["b01_dropout_risk_why"] == "Worried"
 
 
 def test_no_event_is_queued_without_a_subscription(api, case_manager):

@@ -32,7 +32,10 @@ urlpatterns = [
         "api/v1/docs/",
         login_not_required(
             SpectacularSwaggerSplitView.as_view(
-                url_name="api:schema", authentication_classes=[], permission_classes=[]
+                url_name="api:schema",
+                template_name="api/swagger_ui.html",
+                authentication_classes=[],
+                permission_classes=[],
             )
         ),
         name="docs",

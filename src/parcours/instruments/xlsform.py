@@ -101,6 +101,10 @@ class Definition:
         return [q for q in self.questions if q.type != "note" and q.name != CASE_FIELD]
 
     @functools.cached_property
+    def answerable_by_name(self) -> dict[str, Question]:
+        return {q.name: q for q in self.answerable}
+
+    @functools.cached_property
     def shown(self) -> list[Question]:
         return [q for q in self.questions if q.name != CASE_FIELD]
 
