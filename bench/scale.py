@@ -289,7 +289,7 @@ def _measure(args) -> dict:
     try:  # the figures measured so far are printed even if one of these fails
         _import_cases(rows, project)
         matching = _matching(project)
-    except (Exception, SystemExit) as error:  # noqa: BLE001
+    except (Exception, SystemExit) as error:
         print(f"import-cases or matching failed: {error}", file=sys.stderr)
     return {
         "database": vendor,

@@ -6,6 +6,8 @@ import datetime
 import http.server
 import json
 import threading
+import urllib.error
+import urllib.request
 
 import pytest
 from django.utils import timezone
@@ -193,6 +195,27 @@ def test_production_refuses_at_delivery_too(settings, subscribed, make_family):
     outbox.deliver_due("w1")
     attempt = DeliveryAttempt.objects.get()
     assert attempt.status_code is None and "AddressRefused" in attempt.error
+
+
+def test_a_delivery_connects_to_the_address_that_was_checked(receiver):
+    """DNS rebinding: the name is resolved once, checked, and the connection pinned to that
+    address; the name still goes in the Host header (and to TLS)."""
+    port = receiver.server.server_port
+    request = urllib.request.Request(f"http://hooks.invalid:{port}/events", data=b"{}")
+    with webhooks.opener("127.0.0.1").open(request, timeout=5) as answer:
+        assert answer.status == 200
+    headers = {k.lower(): v for k, v in receiver.received[0]["headers"].items()}
+    assert headers["host"] == f"hooks.invalid:{port}"
+    # Without the pin the name itself is looked up, and this one does not exist.
+    with pytest.raises(urllib.error.URLError):
+        webhooks.opener(None).open(request, timeout=5)
+
+
+def test_production_pins_the_checked_address(settings, monkeypatch):
+    settings.PARCOURS_WEBHOOKS_LOCAL = False
+    answers = iter([[(2, 1, 6, "", ("93.184.215.14", 443))]])
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lambda *a, **k: next(answers))
+    assert webhooks.check_url("https://hooks.example.org/x") == "93.184.215.14"
 
 
 def test_unsubscribing_drops_what_waits(subscribed, make_family, coordinator):

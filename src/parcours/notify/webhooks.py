@@ -14,6 +14,7 @@ again at each delivery, and redirects are not followed).
 
 import base64
 import datetime
+import http.client
 import ipaddress
 import json
 import secrets
@@ -54,7 +55,7 @@ def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def check_url(url: str) -> None:
+def check_url(url: str) -> str | None:
     """Refuse what production never delivers to: not https, or a host that resolves to a
     loopback, private, link-local or otherwise non-public address."""
     parts = urlsplit(url)
@@ -63,7 +64,7 @@ def check_url(url: str) -> None:
     if parts.username or parts.password:
         raise AddressRefused(_("An address with a user name or password in it is refused."))
     if settings.PARCOURS_WEBHOOKS_LOCAL:
-        return
+        return None
     if parts.scheme != "https":
         raise AddressRefused(_("Only https:// addresses receive webhooks."))
     try:
@@ -77,6 +78,7 @@ def check_url(url: str) -> None:
                 _("%(host)s is a loopback, private or link-local address: refused.")
                 % {"host": parts.hostname}
             )
+    return found[0][4][0]
 
 
 @transaction.atomic
@@ -201,8 +203,50 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         )
 
 
-# No proxy from the environment: the address checked is the address connected to.
-_opener = urllib.request.build_opener(_NoRedirects, urllib.request.ProxyHandler({}))
+def _pinned(connection_class, address: str | None):
+    """``connection_class`` that connects to ``address`` (the one ``check_url`` found public)
+    whatever the name resolves to a moment later: a name that answers once with a public
+    address and then with a private one (DNS rebinding) cannot turn a delivery inward. The
+    name is still what TLS checks the certificate against and what the Host header says."""
+
+    class Pinned(connection_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if address is not None:
+                self._create_connection = lambda where, *rest: socket.create_connection(
+                    (address, where[1]), *rest
+                )
+
+    return Pinned
+
+
+class _PinnedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, address):
+        super().__init__()
+        self.address = address
+
+    def http_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPConnection, self.address), req)
+
+
+class _PinnedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, address):
+        super().__init__()
+        self.address = address
+
+    def https_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPSConnection, self.address), req)
+
+
+def opener(address: str | None):
+    """No proxy from the environment (the address checked is the address connected to), no
+    redirect followed, the connection pinned to ``address`` when it was checked."""
+    return urllib.request.build_opener(
+        _NoRedirects,
+        urllib.request.ProxyHandler({}),
+        _PinnedHTTP(address),
+        _PinnedHTTPS(address),
+    )
 
 
 class DeliveryFailed(Exception):
@@ -216,7 +260,7 @@ def send(message: Message) -> None:
     started = time.monotonic()
     attempt = DeliveryAttempt(message=message, webhook=hook)
     try:
-        check_url(hook.url)
+        address = check_url(hook.url)
         body = json.dumps(message.payload, separators=(",", ":")).encode()
         request = urllib.request.Request(  # noqa: S310 (check_url allows http(s) only)
             hook.url,
@@ -224,7 +268,7 @@ def send(message: Message) -> None:
             method="POST",
             headers=signed_headers(message, body, timezone.now()),
         )
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as answer:
+        with opener(address).open(request, timeout=TIMEOUT_SECONDS) as answer:
             attempt.status_code = answer.status
     except urllib.error.HTTPError as error:
         attempt.status_code = error.code
