@@ -218,6 +218,29 @@ class FamilyFilters(Filters):
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
 
+_MOMENT = serializers.DateTimeField()
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def family_row(family: Family) -> dict:
+    """A family as the list shows it (the document's FamilyList): built directly, as a page of
+    200 through DRF's serializer fields costs more than its query."""
+    return {
+        "id": family.pk,
+        "project": family.project.slug,
+        "case_number": family.case_number,
+        "status": family.status,
+        "referred_on": _day(family.referred_on),
+        "admitted_on": _day(family.admitted_on),
+        "closed_on": _day(family.closed_on),
+        "updated_at": _MOMENT.to_representation(family.updated_at),
+        "version": family.version,
+    }
+
+
 @extend_schema(tags=["families"])
 class FamilyList(ApiView):
     required_scope = Scope.CASES_READ
@@ -250,7 +273,7 @@ class FamilyList(ApiView):
         pages = Pages()
         shown = pages.paginate_queryset(families, request, view=self)
         record_listed_by(actor(request), [f.pk for f in shown])
-        return pages.get_paginated_response(shapes.FamilyListSerializer(shown, many=True).data)
+        return pages.get_paginated_response([family_row(f) for f in shown])
 
 
 @extend_schema(tags=["families"])
