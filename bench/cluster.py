@@ -148,7 +148,7 @@ def _run(args, nginx: str, home: Path, processes: list) -> dict:
     from django.core.management import call_command
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from parcours.accounts.models import AuthenticatorApp
 
     from parcours.cases.models import Family
     from parcours.jobs.models import Job, JobStatus
@@ -157,7 +157,7 @@ def _run(args, nginx: str, home: Path, processes: list) -> dict:
     call_command("generate", families=args.families, project="cluster", verbosity=0)
     family = Family.objects.filter(project__slug="cluster").first()
     coordinator = family.project.memberships.get(role="coordinator").user
-    device = TOTPDevice.objects.create(user=coordinator, name="cluster", confirmed=True)
+    device = AuthenticatorApp.objects.create(user=coordinator, name="cluster", confirmed=True)
     client = Client()
     client.force_login(coordinator)
     session = client.session

@@ -179,7 +179,7 @@ def _measure(args) -> dict:
     from django.db.models import Count
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from parcours.accounts.models import AuthenticatorApp
 
     from parcours.cases.models import Family
     from parcours.casework.models import Contact
@@ -209,7 +209,7 @@ def _measure(args) -> dict:
     project = family.project
     coordinator = project.memberships.get(role="coordinator").user
     manager = family.case_managers.first()
-    device = TOTPDevice.objects.create(user=coordinator, name="bench", confirmed=True)
+    device = AuthenticatorApp.objects.create(user=coordinator, name="bench", confirmed=True)
     client = Client()
     client.force_login(coordinator)
     session = client.session

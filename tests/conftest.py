@@ -242,10 +242,11 @@ def form_data(form) -> dict:
 def verified_login(client, user):
     """Sign ``client`` in as ``user`` with both factors, as SignInView leaves a session."""
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    from parcours.accounts.models import AuthenticatorApp
+
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
+    device = device or AuthenticatorApp.objects.create(user=user, name="test", confirmed=True)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

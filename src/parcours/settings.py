@@ -173,6 +173,7 @@ INSTALLED_APPS = [
     "parcours.projects",
     "parcours.privacy",
     "parcours.notify",
+    "parcours.sso",
     "parcours.jobs",
     "parcours.cases",
     "parcours.casework",
@@ -201,6 +202,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "parcours.accounts.middleware.SessionLimitsMiddleware",
+    "parcours.sso.middleware.ProviderRecheckMiddleware",
     "parcours.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -243,6 +245,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "parcours.accounts.context_processors.roles",
                 "parcours.notify.context_processors.bell",
+                "parcours.sso.context_processors.single_sign_on",
             ],
             "builtins": ["parcours.errors"],  # {% error_summary %} for every form's errors
         },
@@ -338,6 +341,32 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # the demo does by default. Lost phone: `parcours reset-2fa USERNAME`.
 PARCOURS_REQUIRE_2FA = env_bool("PARCOURS_REQUIRE_2FA", PARCOURS_ENV != "development")
 OTP_TOTP_ISSUER = "Parcours"
+
+# Single sign-on with the organisation's OpenID Connect provider (parcours.sso), off unless
+# PARCOURS_OIDC_ISSUER is set. Who may do what stays decided in Parcours: a person signs in
+# only to an account an administrator or coordinator made. The client secret comes from the
+# environment only.
+PARCOURS_OIDC_ISSUER = (env_str("PARCOURS_OIDC_ISSUER", "") or "").rstrip("/")
+PARCOURS_OIDC_CLIENT_ID = env_str("PARCOURS_OIDC_CLIENT_ID", "") or ""
+PARCOURS_OIDC_CLIENT_SECRET = env_str("PARCOURS_OIDC_CLIENT_SECRET", "") or ""
+PARCOURS_OIDC_LABEL = env_str("PARCOURS_OIDC_LABEL", "") or ""
+PARCOURS_OIDC_ONLY = env_bool("PARCOURS_OIDC_ONLY", False)
+# Scopes asked for; add offline_access where the provider gives a refresh token only then
+# (Microsoft Entra ID), so the worker can re-check the account between requests.
+PARCOURS_OIDC_SCOPES = env_str("PARCOURS_OIDC_SCOPES", "openid email profile")
+# More parameters for the provider's sign-in address, as a query string (Google Workspace:
+# access_type=offline&prompt=consent, for a refresh token).
+PARCOURS_OIDC_EXTRA_PARAMS = env_str("PARCOURS_OIDC_EXTRA_PARAMS", "") or ""
+# The acr values that say a second factor was used, beside amr's mfa, otp, hwk, swk, sms…
+PARCOURS_OIDC_MFA_ACR = env_list("PARCOURS_OIDC_MFA_ACR")
+PARCOURS_OIDC_RECHECK_MINUTES = env_int("PARCOURS_OIDC_RECHECK_MINUTES", 15, minimum=1)
+if PARCOURS_OIDC_ISSUER:
+    if not (PARCOURS_OIDC_CLIENT_ID and PARCOURS_OIDC_CLIENT_SECRET):
+        raise ConfigurationError(
+            "PARCOURS_OIDC_ISSUER needs PARCOURS_OIDC_CLIENT_ID and PARCOURS_OIDC_CLIENT_SECRET"
+        )
+    if PRODUCTION and not PARCOURS_OIDC_ISSUER.startswith("https://"):
+        raise ConfigurationError("PARCOURS_OIDC_ISSUER must be an https:// address in production")
 OTP_TOTP_THROTTLE_FACTOR = 1
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

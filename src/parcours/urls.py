@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("parcours.accounts.urls")),
+    path("", include("parcours.sso.urls")),
     path("", include("parcours.privacy.urls")),
     # The family's file is made of several apps' panels (parcours.pages).
     path("cases/<uuid:pk>/", family_page, name="family"),

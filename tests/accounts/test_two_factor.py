@@ -9,14 +9,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from parcours.accounts.models import RecoveryCodes
+from parcours.accounts.models import AuthenticatorApp, RecoveryCodes
 from parcours.privacy.models import AuditAction, AuditEvent
 from tests.conftest import PASSWORD
 
 
-def totp_now(device: TOTPDevice) -> str:
+def totp_now(device: AuthenticatorApp) -> str:
     return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
 
 
@@ -26,7 +25,7 @@ def _sign_in(client, username="sara", password=PASSWORD, code=""):
 
 @pytest.fixture
 def enrolled(case_manager):
-    device = TOTPDevice.objects.create(user=case_manager, name="phone", confirmed=True)
+    device = AuthenticatorApp.objects.create(user=case_manager, name="phone", confirmed=True)
     return device
 
 
@@ -40,12 +39,12 @@ def test_the_first_sign_in_leads_to_enrolment_and_nothing_else(case_manager):
     setup = client.get(reverse("accounts:two_factor_setup")).content.decode()
     assert "<svg" in setup and "Set up two-factor sign-in" in setup
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7 ]+)<', setup).group(1)
-    device = TOTPDevice.objects.get(user=case_manager, confirmed=False)
+    device = AuthenticatorApp.objects.get(user=case_manager, confirmed=False)
     assert secret.replace(" ", "") in __import__("base64").b32encode(device.bin_key).decode()
 
     wrong = client.post(reverse("accounts:two_factor_setup"), {"code": "000000"})
     assert "not the one the app shows" in wrong.content.decode()
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # 1 s later
+    AuthenticatorApp.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # 1 s later
     done = client.post(reverse("accounts:two_factor_setup"), {"code": totp_now(device)})
     codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", done.content.decode())
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -73,7 +72,7 @@ def test_a_wrong_code_reads_like_a_wrong_password(enrolled):
     assert message(wrong_password) == message(wrong_code) == message(no_code)
     assert "name, password or code is not right" in message(wrong_code)[0]
     # django-otp also slows down codes tried against the device (1 s after one failure).
-    TOTPDevice.objects.filter(pk=enrolled.pk).update(throttling_failure_count=0)
+    AuthenticatorApp.objects.filter(pk=enrolled.pk).update(throttling_failure_count=0)
     good = Client()
     assert _sign_in(good, code=totp_now(enrolled)).status_code == 302
     assert good.get(reverse("cases:caseload")).status_code == 200
@@ -105,7 +104,7 @@ def test_the_operator_resets_a_lost_phone_and_ends_the_sessions(case_manager, en
     out = io.StringIO()
     call_command("reset_2fa", "sara", stdout=out)
     assert "reset" in out.getvalue()
-    assert not TOTPDevice.objects.filter(user=case_manager).exists()
+    assert not AuthenticatorApp.objects.filter(user=case_manager).exists()
     ended = signed_in.get(reverse("cases:caseload"))
     assert ended.status_code == 302 and ended.url.startswith(reverse("login"))
     assert AuditEvent.objects.filter(
@@ -158,3 +157,41 @@ def test_a_session_without_its_code_must_sign_in_again(case_manager, enrolled):
     assert first.url == reverse("accounts:two_factor_setup")
     assert client.get(first.url).url == reverse("login")
     assert "_auth_user_id" not in client.session
+
+
+def test_the_apps_secret_is_sealed_at_rest_and_turned_to_a_new_key(settings, case_manager):
+    from django.db import connection
+
+    from parcours.privacy import keys
+    from parcours.privacy.crypto import is_current
+    from parcours.privacy.rotation import rotate
+
+    device = AuthenticatorApp.objects.create(user=case_manager, name="phone", confirmed=True)
+    secret = device.key
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM accounts_authenticatorapp WHERE id = %s", [device.pk])
+        (raw,) = cursor.fetchone()
+    assert secret not in raw and not re.fullmatch(r"[0-9a-f]+", raw)
+    code = totp_now(AuthenticatorApp.objects.get(pk=device.pk))
+    assert AuthenticatorApp.objects.get(pk=device.pk).verify_token(code)
+
+    settings.PARCOURS_ENCRYPTION_KEYS = [keys.new_key(), *settings.PARCOURS_ENCRYPTION_KEYS]
+    keys.keyring.cache_clear()
+    assert rotate()["accounts.AuthenticatorApp"] == 1
+    resealed = AuthenticatorApp.objects.get(pk=device.pk)
+    assert is_current(resealed.__dict__["key"]) and resealed.key == secret
+
+
+def test_the_migration_seals_the_apps_set_up_before(case_manager):
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    old = TOTPDevice.objects.create(user=case_manager, name="phone", confirmed=True)
+    migration = importlib.import_module("parcours.accounts.migrations.0004_authenticator_app")
+    migration.seal_existing_apps(apps, None)
+    assert not TOTPDevice.objects.exists()
+    moved = AuthenticatorApp.objects.get(user=case_manager)
+    assert moved.key == old.key and moved.confirmed
+    assert totp_now(moved) == f"{TOTP(old.bin_key).token():06d}"

@@ -5,6 +5,8 @@ import shutil
 import pytest
 from django.db import connections
 
+from tests.sso.loopback import _provider_process, oidc  # noqa: F401  (the OIDC provider's fixtures)
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -68,15 +70,14 @@ def totp_code(username: str) -> str:
     the same 30 seconds in one test.
     """
     from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from parcours.accounts.models import User
+    from parcours.accounts.models import AuthenticatorApp, User
 
     user = User.objects.get(username=username)
-    device, _ = TOTPDevice.objects.get_or_create(
+    device, _ = AuthenticatorApp.objects.get_or_create(
         user=user, confirmed=True, defaults={"name": "phone"}
     )
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    AuthenticatorApp.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
     return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
 
 

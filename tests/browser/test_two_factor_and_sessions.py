@@ -5,9 +5,9 @@ import base64
 
 import pytest
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from parcours.accounts.models import AuthenticatorApp
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
@@ -56,7 +56,7 @@ def test_the_first_sign_in_sets_up_the_app_on_a_phone(
     page.get_by_role("button", name="Sign out").click()
     page.fill("#id_username", "sara")
     page.fill("#id_password", PASSWORD)
-    spent = TOTPDevice.objects.get(user=case_manager).last_t
+    spent = AuthenticatorApp.objects.get(user=case_manager).last_t
     page.fill("#id_code", _code_for(secret, after_step=spent))
     page.click("main button[type=submit]")
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()

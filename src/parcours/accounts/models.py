@@ -5,13 +5,17 @@ A user holds one role per project. What a role may see of case data is decided i
 """
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from django_otp.models import Device, ThrottlingMixin
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+from parcours.privacy.fields import EncryptedCharField
 
 
 class Role(models.TextChoices):
@@ -120,3 +124,31 @@ class RecoveryCodes(ThrottlingMixin, Device):
     @property
     def remaining(self) -> int:
         return len(self.code_hashes)
+
+
+class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
+    """The authenticator app on the person's phone (TOTP): django-otp's TOTPDevice, with its
+    secret sealed at rest like the families' fields (and turned to a new key by
+    ``parcours rotate-keys``): a copy of the database alone cannot make anyone's codes.
+
+    The fields and the checking are django-otp's own; only the key's column differs.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = EncryptedCharField(_("secret"), max_length=80, default=default_key, bind_to=("uid",))
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    bin_key = TOTPDevice.bin_key
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")

@@ -11,9 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.safestring import mark_safe
 from django_otp import devices_for_user
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from parcours.accounts.models import RecoveryCodes, User, recovery_hash
+from parcours.accounts.models import AuthenticatorApp, RecoveryCodes, User, recovery_hash
 from parcours.privacy.audit import Actor, record_security
 from parcours.privacy.models import AuditAction
 
@@ -25,17 +24,17 @@ def required() -> bool:
     return settings.PARCOURS_REQUIRE_2FA
 
 
-def enrolled_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def enrolled_device(user) -> AuthenticatorApp | None:
+    return AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
 
 
-def pending_device(user) -> TOTPDevice:
+def pending_device(user) -> AuthenticatorApp:
     """The device being set up: made once, kept until confirmed with a code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Parcours", confirmed=False)
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=False).first()
+    return device or AuthenticatorApp.objects.create(user=user, name="Parcours", confirmed=False)
 
 
-def secret_for_typing(device: TOTPDevice) -> str:
+def secret_for_typing(device: AuthenticatorApp) -> str:
     """The key as an authenticator app takes it by hand (base32, in groups of four)."""
     from base64 import b32encode
 
@@ -43,7 +42,7 @@ def secret_for_typing(device: TOTPDevice) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def qr_svg(device: TOTPDevice) -> str:
+def qr_svg(device: AuthenticatorApp) -> str:
     """The otpauth:// address as an SVG QR code, drawn here (never by a third party)."""
     svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1d232a")
     # segno draws only paths from the encoded address; no text of ours reaches the markup.
@@ -57,7 +56,7 @@ def verify(user, code: str):
         return None
     # Six digits are for the app, anything else is a recovery code. Each device slows down
     # guesses itself (django-otp's throttling: 1 s, 2 s, 4 s, …).
-    kind = TOTPDevice if code.isdigit() else RecoveryCodes
+    kind = AuthenticatorApp if code.isdigit() else RecoveryCodes
     return next(
         (
             device
@@ -82,11 +81,11 @@ def new_recovery_codes(user) -> list[str]:
 
 
 @transaction.atomic
-def confirm(actor: Actor, device: TOTPDevice, code: str) -> list[str] | None:
+def confirm(actor: Actor, device: AuthenticatorApp, code: str) -> list[str] | None:
     """Confirm the pending device with a code from the app; returns the recovery codes."""
     if not device.verify_token((code or "").strip().replace(" ", "")):
         return None
-    TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()
+    AuthenticatorApp.objects.filter(user=device.user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record_security(actor, AuditAction.TWO_FACTOR_ENROLLED, device.user)

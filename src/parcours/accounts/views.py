@@ -25,6 +25,12 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        if settings.PARCOURS_OIDC_ONLY and settings.PARCOURS_OIDC_ISSUER:
+            # Only the organisation's account signs in here: no password is even tried.
+            return HttpResponse(status=403)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         self.request.session[SIGNED_IN_AT] = timezone.now().timestamp()

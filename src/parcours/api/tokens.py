@@ -12,6 +12,7 @@ from parcours.accounts.models import Role
 from parcours.api.models import DEFAULT_DAYS, MAX_DAYS, ApiToken, Scope, new_token, token_hash
 from parcours.privacy.audit import Actor, record_security
 from parcours.privacy.models import AuditAction
+from parcours.sso.services import vouched_for_by_provider
 
 SCOPES_OF_ROLE = {
     Role.CASE_MANAGER: {
@@ -126,13 +127,15 @@ def revoke(actor: Actor, token: ApiToken) -> None:
 
 def authenticate(raw: str, actor: Actor) -> ApiToken | None:
     """The token in use that ``raw`` is, with an active owner; None otherwise (unknown,
-    revoked, expired, its owner's account closed). Its first use is audited."""
+    revoked, expired, its owner's account closed or refused by the organisation's provider).
+    Its first use is audited."""
     if not raw or len(raw) > 200:
         return None
     token = (
         ApiToken.objects.in_use()
         .select_related("user", "project")
         .filter(token_hash=token_hash(raw))
+        .filter(vouched_for_by_provider("user"))
         .first()
     )
     if token is None or not token.user.is_active:

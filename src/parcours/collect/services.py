@@ -22,6 +22,7 @@ from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record_security
 from parcours.privacy.models import AuditAction, AuditEvent
 from parcours.projects.models import Project
+from parcours.sso.services import vouched_for_by_provider
 
 COLLECTING_ROLES = (Role.CASE_MANAGER, Role.COORDINATOR)
 
@@ -75,13 +76,15 @@ def revoke(actor: Actor, device: DeviceToken) -> None:
 
 def authenticate(username: str, token: str) -> DeviceToken | None:
     """The phone's token in use for ``username``, if its owner may still collect in its
-    project; None otherwise (unknown, revoked, another user's, a role taken away)."""
+    project; None otherwise (unknown, revoked, another user's, a role taken away, its owner
+    refused by the organisation's provider)."""
     if not username or not token:
         return None
     device = (
         DeviceToken.objects.in_use()
         .select_related("user", "project")
         .filter(token_hash=token_hash(token))
+        .filter(vouched_for_by_provider("user"))
         .first()
     )
     if device is None or device.user.username != username:

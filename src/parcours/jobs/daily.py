@@ -107,3 +107,27 @@ class Heartbeat(threading.Thread):
             finally:
                 close_old_connections()
             self.stopping.wait(BEAT_EVERY.total_seconds())
+
+
+class ProviderRecheck(threading.Thread):
+    """Asks the organisation's identity provider, every minute, about the accounts whose
+    last check is PARCOURS_OIDC_RECHECK_MINUTES old (parcours.sso.services.recheck_due)."""
+
+    def __init__(self, interval: float = 60):
+        super().__init__(name="parcours-sso-recheck", daemon=True)
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        from parcours.sso import provider
+        from parcours.sso.services import recheck_due
+
+        while not self.stopping.is_set():
+            try:
+                if provider.configured():
+                    recheck_due()
+            except Exception:
+                logger.exception("The single sign-on re-check failed")
+            finally:
+                close_old_connections()
+            self.stopping.wait(self.interval)

@@ -36,6 +36,11 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token_created", _("API token made")
     TOKEN_USED = "token_used", _("API token first used")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    SSO_SIGNED_IN = "sso_signed_in", _("signed in through the organisation's account")
+    SSO_REFUSED = "sso_refused", _("refused by single sign-on")
+    SSO_LINKED = "sso_linked", _("linked to the organisation's account")
+    SSO_UNLINKED = "sso_unlinked", _("unlinked from the organisation's account")
+    SSO_ENDED = "sso_ended", _("signed out by the organisation's provider")
 
 
 class AuditEventQuerySet(models.QuerySet):

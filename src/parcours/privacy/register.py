@@ -72,6 +72,9 @@ PERSONAL = {
     "accounts.User.first_name": (ACCOUNT, STAFF),
     "accounts.User.last_name": (ACCOUNT, STAFF),
     "accounts.User.email": (ACCOUNT, STAFF),
+    "accounts.AuthenticatorApp.key": (ACCOUNT, STAFF),
+    "sso.ProviderLink.subject": (ACCOUNT, STAFF),
+    "sso.ProviderLink.refresh_token": (ACCOUNT, STAFF),
 }
 
 # Coded or technical text fields of a family's file, with why they are not identifying on
@@ -147,6 +150,9 @@ PLAIN_BECAUSE = {
     "accounts.User.first_name": _("staff, shown beside their work"),
     "accounts.User.last_name": _("staff, shown beside their work"),
     "accounts.User.email": _("staff"),
+    "sso.ProviderLink.subject": _(
+        "the organisation's opaque id of a staff member, looked up at sign-in"
+    ),
 }
 
 

@@ -6,7 +6,7 @@ import socket
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from parcours.jobs.daily import Heartbeat, Scheduler
+from parcours.jobs.daily import Heartbeat, ProviderRecheck, Scheduler
 from parcours.jobs.services import WORKER, beat
 from parcours.notify.outbox import Sender, deliver_due
 
@@ -14,8 +14,9 @@ from parcours.notify.outbox import Sender, deliver_due
 class Command(BaseCommand):
     help = (
         "Run the jobs people ask for in the background (large imports and exports, report "
-        "files), the daily work of PARCOURS_DAILY (reminders, retention, a backup) and send "
-        "the outbox's mails. Start one or more "
+        "files), the daily work of PARCOURS_DAILY (reminders, retention, a backup), send "
+        "the outbox's mails and re-check accounts with the single sign-on provider. Start "
+        "one or more "
         "beside the web server, on any machine that reaches the database and the file root; "
         "each takes one job at a time. --batch runs what is queued and exits."
     )
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             Scheduler().start()
             Sender(worker_id).start()
             Heartbeat(worker_id).start()
+            ProviderRecheck().start()
         # django-tasks-db's worker: it claims each task in a transaction of its own, so
         # several workers on one PostgreSQL never take the same task.
         call_command(
