@@ -432,8 +432,6 @@ CACHES = {
 # The REST API (parcours.api): personal Bearer tokens only, JSON only, errors as RFC 9457
 # problem details, rates per token (docs/api.md). PARCOURS_API_RATE is per minute.
 PARCOURS_API_RATE = env_int("PARCOURS_API_RATE", 120, minimum=1)
-PARCOURS_API_FAILURES = env_int("PARCOURS_API_FAILURES", 10, minimum=1)
-PARCOURS_API_FAILURE_MINUTES = env_int("PARCOURS_API_FAILURE_MINUTES", 15, minimum=1)
 PARCOURS_API_IDEMPOTENCY_HOURS = env_int("PARCOURS_API_IDEMPOTENCY_HOURS", 24, minimum=1)
 # Webhooks to http:// and to loopback or private addresses: development and tests only.
 PARCOURS_WEBHOOKS_LOCAL = not PRODUCTION and env_bool("PARCOURS_WEBHOOKS_LOCAL", True)

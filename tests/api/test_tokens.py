@@ -13,6 +13,7 @@ from parcours.api.models import ApiToken, Scope, token_hash
 from parcours.api.tokens import TokenError, issue
 from parcours.privacy.audit import Actor
 from parcours.privacy.models import AuditAction, AuditEvent
+from tests.conftest import PASSWORD
 
 
 def test_the_command_prints_the_token_last_and_keeps_only_its_hash(case_manager):
@@ -107,7 +108,9 @@ def test_revoked_and_expired_tokens_are_refused(api, case_manager):
 
 
 def test_failed_tokens_are_counted_per_address_and_throttled(settings, client, api, case_manager):
-    settings.PARCOURS_API_FAILURES = 3
+    from axes.models import AccessAttempt
+
+    settings.AXES_FAILURE_LIMIT = 3
     wrong = {"HTTP_AUTHORIZATION": "Bearer pct_guessing"}
     for _ in range(3):
         assert client.get("/api/v1/projects/", **wrong).status_code == 401
@@ -116,6 +119,10 @@ def test_failed_tokens_are_counted_per_address_and_throttled(settings, client, a
     # From that address even a good token waits: guessing must not pay.
     assert api(case_manager).get("/api/v1/projects/").status_code == 429
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, page="api").count() == 3
+    # The administrator sees them where password attempts are (django-axes' list).
+    assert AccessAttempt.objects.get(username="(API token)").failures_since_start == 3
+    # A person's password sign-in from that address is not paused by them.
+    assert client.post("/login/", {"username": "sara", "password": PASSWORD}).status_code == 302
 
 
 def test_requests_beyond_the_rate_get_429_with_retry_after(settings, api, case_manager):

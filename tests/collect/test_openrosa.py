@@ -206,16 +206,34 @@ def test_a_revoked_token_a_wrong_one_and_another_projects_are_refused(
 
 
 def test_a_phone_refused_again_and_again_is_told_to_the_coordinators_once(
-    phone, case_manager, coordinator
+    phone, case_manager, coordinator, settings
 ):
     from parcours.notify.models import Kind, Notification
 
+    settings.AXES_FAILURE_LIMIT = 20  # not paused before the coordinators are told
     services.revoke(Actor(case_manager), DeviceToken.objects.get(user=case_manager))
     for _attempt in range(services.REFUSALS_TOLD + 3):
         assert phone.request("/formList").status == 401
     told = Notification.objects.get(recipient=coordinator, kind=Kind.DELIVERY_FAILED)
     assert told.params == {"what": "device", "n": services.REFUSALS_TOLD, "who": "sara"}
     assert not Notification.objects.filter(recipient=case_manager, kind=Kind.DELIVERY_FAILED)
+
+
+def test_wrong_phone_tokens_from_one_address_are_paused_as_passwords_are(
+    phone, case_manager, settings
+):
+    from axes.models import AccessAttempt
+
+    settings.AXES_FAILURE_LIMIT = 3
+    guessing = Collect(phone.base, case_manager.username, "not-the-token")
+    for _attempt in range(3):
+        assert guessing.request("/formList").status == 401
+    paused = guessing.request("/formList")
+    assert paused.status == 429 and "Too many wrong tokens" in paused.message()
+    # Even the right token waits from that address: guessing must not pay.
+    assert phone.request("/formList").status == 429
+    attempt = AccessAttempt.objects.get(username="(phone token)")
+    assert attempt.failures_since_start == 3  # on the administrator's list of attempts
 
 
 def test_a_role_taken_away_ends_the_phones_access(phone, case_manager, project, administrator):

@@ -1,23 +1,19 @@
 """Bearer tokens, and nothing else: no session, so no cookie can be ridden (the API needs no
 CSRF check, as DRF's views are exempt and SessionAuthentication is not used); no token in the
 address, where proxies and browser histories would keep it. Failed attempts are counted per
-address in the shared cache and refused for a while after PARCOURS_API_FAILURES."""
+address by django-axes, as password attempts are, and refused for a while after
+PARCOURS_LOGIN_FAILURES (parcours.accounts.lockout)."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from parcours.accounts.lockout import API_TOKEN, cooloff_minutes, token_paused, token_refused
 from parcours.api import tokens
 from parcours.privacy.audit import Actor, client_ip, record_security
 from parcours.privacy.models import AuditAction
 
 _IN_ADDRESS = ("token", "access_token", "api_key", "key")
-
-
-def failures_key(address: str | None) -> str:
-    return f"parcours:api:failures:{address or '-'}"
 
 
 def actor(request) -> Actor:
@@ -45,10 +41,9 @@ class BearerTokenAuthentication(BaseAuthentication):
                 _("Send the token as: Authorization: Bearer TOKEN.")
             )
         address = client_ip(request)
-        minutes = settings.PARCOURS_API_FAILURE_MINUTES
-        if cache.get(failures_key(address), 0) >= settings.PARCOURS_API_FAILURES:
+        if token_paused(request._request, API_TOKEN):
             raise exceptions.Throttled(
-                wait=minutes * 60,
+                wait=cooloff_minutes() * 60,
                 detail=_("Too many failed tokens from this address; try again later."),
             )
         try:
@@ -57,18 +52,10 @@ class BearerTokenAuthentication(BaseAuthentication):
             raw = ""
         token = tokens.authenticate(raw, Actor(None, address, "api"))
         if token is None:
-            self._failed(address, minutes)
+            token_refused(request._request, API_TOKEN)
+            record_security(Actor(None, address, "api"), AuditAction.LOGIN_FAILED)
             raise exceptions.AuthenticationFailed(_("This token is unknown, expired or revoked."))
         return token.user, token
-
-    def _failed(self, address, minutes) -> None:
-        key = failures_key(address)
-        cache.add(key, 0, timeout=minutes * 60)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.set(key, 1, timeout=minutes * 60)
-        record_security(Actor(None, address, "api"), AuditAction.LOGIN_FAILED)
 
     def authenticate_header(self, request):
         return 'Bearer realm="parcours"'

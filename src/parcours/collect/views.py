@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from segno import make as make_qr
 
+from parcours.accounts.lockout import PHONE_TOKEN, cooloff_minutes, token_paused, token_refused
 from parcours.accounts.models import Role
 from parcours.collect import contacts, openrosa, services
 from parcours.collect.forms import DeviceForm
@@ -69,10 +70,19 @@ def phone_endpoint(view):
         if settings.PRODUCTION and not request.is_secure():
             return _message(_("Phones connect to Parcours over HTTPS only."), 403)
         username, token = _credentials(request)
+        if username and token_paused(request, PHONE_TOKEN):
+            response = _message(
+                _("Too many wrong tokens from this address; try again in %(minutes)s minutes.")
+                % {"minutes": cooloff_minutes()},
+                429,
+            )
+            response["Retry-After"] = str(cooloff_minutes() * 60)
+            return response
         device = services.authenticate(username, token)
         if device is None:
             if username:  # Collect's first request has no credentials: not a failure
                 acting = Actor.from_request(request)
+                token_refused(request, PHONE_TOKEN)
                 record_security(acting, AuditAction.LOGIN_FAILED)
                 services.tell_of_refusals(project, username, acting)
             response = _message(_("Sign in with your user name and your phone's token."), 401)

@@ -32,12 +32,10 @@ class SignInUserAdmin(UserAdmin):
             _("single sign-on and password") if user.has_usable_password() else _("single sign-on")
         )
 
-    @admin.display(description=_("second factor"))
+    @admin.display(description=_("second factor at the last single sign-on"))
     def second_factor(self, user):
         link = _link(user)
-        if link is not None and link.last_sign_in_at and link.last_sign_in_at == user.last_login:
-            return link.get_last_factor_display()
-        return "—"
+        return link.get_last_factor_display() if link and link.last_factor else "—"
 
     @admin.display(description=_("refused by the provider"))
     def provider_refused(self, user):
