@@ -50,6 +50,32 @@ def test_production_starts_with_everything_set(tmp_path):
     assert not (tmp_path / "var" / "keys.json").exists()
 
 
+def test_single_sign_on_needs_its_client_and_https_in_production(tmp_path):
+    from parcours.privacy.keys import new_key
+
+    production = {
+        "PARCOURS_ENV": "production",
+        "SECRET_KEY": "s" * 50,
+        "ALLOWED_HOSTS": "parcours.example",
+        "PARCOURS_ENCRYPTION_KEYS": new_key(),
+        "PARCOURS_BLIND_INDEX_KEY": new_key(),
+        "PARCOURS_AUDIT_KEY": new_key(),
+    }
+    result = start(tmp_path, PARCOURS_OIDC_ISSUER="https://login.example.org")
+    assert result.returncode != 0 and "PARCOURS_OIDC_CLIENT_SECRET" in result.stderr
+    client = {"PARCOURS_OIDC_CLIENT_ID": "parcours", "PARCOURS_OIDC_CLIENT_SECRET": "x"}
+    plain = start(tmp_path, PARCOURS_OIDC_ISSUER="http://login.example.org", **client)
+    assert plain.returncode == 0, plain.stderr  # a test provider, outside production
+    refused = start(
+        tmp_path, PARCOURS_OIDC_ISSUER="http://login.example.org", **client, **production
+    )
+    assert refused.returncode != 0 and "https://" in refused.stderr
+    secure = start(
+        tmp_path, PARCOURS_OIDC_ISSUER="https://login.example.org", **client, **production
+    )
+    assert secure.returncode == 0, secure.stderr
+
+
 @pytest.mark.parametrize(
     ("env", "name"),
     [
