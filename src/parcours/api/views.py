@@ -7,7 +7,7 @@ owner's roles now, and its project when it names one.
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -225,6 +225,20 @@ def _day(value) -> str | None:
     return value.isoformat() if value else None
 
 
+LIST_COLUMNS = (
+    "id",
+    "version",
+    "project__slug",
+    "case_number",
+    "status",
+    "referred_on",
+    "admitted_on",
+    "closed_on",
+    "updated_at",
+    "created_at",
+)
+
+
 def family_row(family: Family) -> dict:
     """A family as the list shows it (the document's FamilyList): built directly, as a page of
     200 through DRF's serializer fields costs more than its query."""
@@ -256,7 +270,9 @@ class FamilyList(ApiView):
         if not filters.is_valid():
             raise invalid(flatten(filters.errors))
         wanted = filters.validated_data
-        families = self.families().select_related("project")
+        # Only the list's columns: with the whole row (encrypted texts and all) SQLite's
+        # planner sorts the project's families rather than read the family_api_list index.
+        families = self.families().select_related("project").only(*LIST_COLUMNS)
         if "project" in wanted:
             families = families.filter(project__slug=wanted["project"])
         if "status" in wanted:
@@ -501,11 +517,29 @@ class SheetPages(Pages):
     ordering = "submitted_at"
 
 
+SHEET_COLUMNS = (
+    "id",
+    "instrument",
+    "status",
+    "version_id",
+    "instance_id",
+    "submitted_at",
+    "family__id",
+    "family__case_number",
+    "family__project_id",
+    "family__pooled_from_id",
+)
+
+
 def readable_sheets(request, families):
     """Submitted sheets of the files the token reaches, and the sheets its owner evaluates
     (consent-gated for evaluators: ``reports.sheets.evaluation_sheets``)."""
     token = request.auth
-    sheets = Sheet.objects.filter(status=ResponseStatus.SUBMITTED, family__in=families)
+    # EXISTS, not IN: so the databases read the submitted sheets in date order and check each
+    # one's file (a page of 200 at 100 000 families: 7 ms), rather than every file's sheets.
+    sheets = Sheet.objects.filter(
+        Exists(families.filter(pk=OuterRef("family_id"))), status=ResponseStatus.SUBMITTED
+    )
     if Role.EVALUATOR in {r for _p, r in request.user.memberships.values_list("project", "role")}:
         evaluated = evaluation_sheets(request.user)
         if token.project_id:
@@ -608,9 +642,15 @@ class SheetList(ApiView):
             sheets = sheets.filter(instrument=wanted["instrument"])
         if "submitted_since" in wanted:
             sheets = sheets.filter(submitted_at__gte=wanted["submitted_since"])
-        sheets = sheets.select_related("version", "family")
+        # The page's columns only, and each version (with its form file) read once: with
+        # every column SQLite's planner sorts the project's sheets rather than read the
+        # response_submitted index, and 200 rows carried 200 copies of the form.
+        sheets = sheets.select_related("family").only(*SHEET_COLUMNS)
         pages = SheetPages()
         shown = pages.paginate_queryset(sheets, request, view=self)
+        versions = InstrumentVersion.objects.in_bulk({s.version_id for s in shown})
+        for sheet in shown:
+            sheet.version = versions[sheet.version_id]
         ids = {s.family_id for s in shown}
         case_files = set(families.filter(pk__in=ids).values_list("pk", flat=True))
         coordinated = request.user.project_ids(Role.COORDINATOR)

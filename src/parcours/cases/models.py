@@ -218,6 +218,13 @@ class Family(Versioned):
                 include=["id"],
                 name="family_list_unpooled",
             ),
+            # The API's families, newest first, a cursor on the creation time: read in order
+            # from here rather than sorted whole (SQLite at 100 000 families: 222 ms a page).
+            models.Index(
+                fields=["project", "-created_at"],
+                condition=Q(pooled_from=None),
+                name="family_api_list",
+            ),
         ]
 
     def __str__(self):

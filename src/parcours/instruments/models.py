@@ -169,6 +169,13 @@ class Response(models.Model):
             models.Index(
                 fields=["family", "instrument", "status", "submitted_at"], name="response_latest"
             ),
+            # Sheets submitted since a date, oldest first (the API's sheets, other systems
+            # pulling what is new): read in order from here, not sorted whole.
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(status="submitted"),
+                name="response_submitted",
+            ),
         ]
 
     def __str__(self):
