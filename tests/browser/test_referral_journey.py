@@ -89,6 +89,8 @@ def test_a_referral_is_registered_screened_admitted_and_found(
 
     # She screens it against the seven criteria.
     page.get_by_role("button", name=words["screen"]).click()
+    # .all() does not wait: the screening page must have loaded first.
+    expect(page.locator("input[type=radio][value=met]").first).to_be_visible()
     for radio in page.locator("input[type=radio][value=met]").all():
         radio.check()
     page.click("main form button[type=submit]")
