@@ -104,11 +104,13 @@ def _json(sql: str, params: list) -> JsonResponse:
 
 @login_not_required  # as the API's views: the token is the sign-in
 def api_families(request, project_id):
-    """The families list's rows, 50 a page, newest first, behind the token check."""
+    """The families list's rows (never pooled ones), 50 a page, newest first, behind the token
+    check."""
     _bearer(request)
     return _json(
         "SELECT f.id, f.case_number, f.status, f.referred_on, f.admitted_on, f.closed_on,"
-        " f.updated_at, f.version FROM cases_family f WHERE f.project_id = %s"
+        " f.updated_at, f.version FROM cases_family f"
+        " WHERE f.project_id = %s AND f.pooled_from_id IS NULL"
         " ORDER BY f.created_at DESC LIMIT 51",
         [project_id],
     )
