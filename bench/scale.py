@@ -152,7 +152,7 @@ def main() -> None:
     os.environ["DEBUG"] = "0"
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
-    # The API's rate is counted as in production (a cache write per request), but set above
+    # The API's rate is counted as in production (one upsert per request), but set above
     # the benchmark's hundreds of requests a minute.
     os.environ["PARCOURS_API_RATE"] = "1000000"
     sys.path.insert(0, str(BENCH))

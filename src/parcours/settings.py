@@ -415,20 +415,6 @@ PARCOURS_ACCESS_ALERT = env_int("PARCOURS_ACCESS_ALERT", 20, minimum=1)
 # In outputs for outside the organisation, counts below this show as "<k".
 PARCOURS_SMALL_CELL = env_int("PARCOURS_SMALL_CELL", 5, minimum=1)
 
-# A cache every server process shares: the API's rate limits and failed-token counts. The
-# database by default (its table is made by a migration), Redis when PARCOURS_REDIS_URL is set.
-_redis = env_str("PARCOURS_REDIS_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}
-        if _redis
-        else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "parcours_cache",
-        }
-    )
-}
-
 # The REST API (parcours.api): personal Bearer tokens only, JSON only, errors as RFC 9457
 # problem details, rates per token (docs/api.md). PARCOURS_API_RATE is per minute.
 PARCOURS_API_RATE = env_int("PARCOURS_API_RATE", 120, minimum=1)

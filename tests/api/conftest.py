@@ -1,19 +1,10 @@
 """An API client per person: a token made through the service, sent as a Bearer header."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from parcours.api import tokens
 from parcours.privacy.audit import Actor
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache(db):
-    """Rate counts and failed-token counts live in the shared cache: none from another test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Api:

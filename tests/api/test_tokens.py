@@ -185,3 +185,19 @@ def test_a_coordinator_revokes_a_team_members_token_an_outsider_cannot(
     assert sara.token.name in page.content.decode()
     login(coordinator).post(f"/account/api-tokens/{sara.token.pk}/revoke/")
     assert sara.get("/api/v1/projects/").status_code == 401
+
+
+def test_the_rate_is_counted_per_token_and_minute(api, case_manager):
+    """One upsert adds one and returns the minute's sum; a new minute starts again at one and
+    clears the token's earlier minutes, never another token's."""
+    from parcours.api.models import RateCount
+    from parcours.api.throttles import count
+
+    sara, other = api(case_manager).token, api(case_manager, name="other").token
+    assert [count(sara.pk, 100) for _ in range(3)] == [1, 2, 3]
+    assert count(other.pk, 100) == 1
+    assert count(sara.pk, 101) == 1
+    assert set(RateCount.objects.values_list("token_id", "minute", "requests")) == {
+        (sara.pk, 101, 1),
+        (other.pk, 100, 1),
+    }

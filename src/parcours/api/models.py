@@ -125,3 +125,20 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class RateCount(models.Model):
+    """Requests of a token in one clock minute (parcours.api.throttles): one row per token and
+    minute, counted by one upsert that every server process shares."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    minute = models.BigIntegerField()
+    requests = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "minute"], name="one_count_per_token_minute")
+        ]
+
+    def __str__(self):
+        return f"{self.token_id}@{self.minute}: {self.requests}"

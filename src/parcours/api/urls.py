@@ -40,7 +40,9 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    re_path(r"^api/(?P<rest>.*)$", views.not_found),
+    # Any other address under api/ (a newline in it too: "." would not match one) is a
+    # problem+json 404, never the site's HTML page.
+    re_path(r"^api/(?P<rest>[\s\S]*)\Z", views.not_found),
     # The pages: a person's tokens, a coordinator's webhooks.
     path("account/api-tokens/", pages.tokens_page, name="tokens"),
     path("account/api-tokens/<int:pk>/revoke/", pages.revoke_token, name="revoke_token"),

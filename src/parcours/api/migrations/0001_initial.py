@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 
 def shared_cache_table(apps, schema_editor):
-    """The database cache's table (settings.CACHES), where rate limits are counted unless
-    Redis is configured: made here, so a migrated database needs nothing more."""
+    """The database cache's table, where rate limits were counted before 0002 (which drops
+    it): made from settings.CACHES, so with no database cache configured it makes nothing."""
     from django.core.management import call_command
 
     call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
