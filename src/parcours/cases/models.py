@@ -6,6 +6,8 @@ length of stay) are computed here, never typed in.
 """
 
 import datetime
+import functools
+import operator
 import uuid
 
 from django.conf import settings
@@ -66,16 +68,21 @@ class FamilyQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         coordinated = user.project_ids(Role.COORDINATOR)
-        managed = user.project_ids(Role.CASE_MANAGER)
+        managed = user.project_ids(Role.CASE_MANAGER) - coordinated
         if not coordinated and not managed:
             return self.none()
-        assigned = Family.case_managers.through.objects.filter(user_id=user.pk)
-        covering = Cover.objects.current().filter(user_id=user.pk)
-        return self.filter(pooled_from=None).filter(
-            Q(project_id__in=coordinated)
-            | Q(project_id__in=managed, pk__in=assigned.values("family_id"))
-            | Q(project_id__in=managed, pk__in=covering.values("family_id"))
-        )
+        # Only the conditions this person's roles need: each costs its compiling per request.
+        reach = []
+        if coordinated:
+            reach.append(Q(project_id__in=coordinated))
+        if managed:
+            assigned = Family.case_managers.through.objects.filter(user_id=user.pk)
+            covering = Cover.objects.current().filter(user_id=user.pk)
+            reach.append(
+                Q(project_id__in=managed)
+                & (Q(pk__in=assigned.values("family_id")) | Q(pk__in=covering.values("family_id")))
+            )
+        return self.filter(functools.reduce(operator.or_, reach), pooled_from=None)
 
 
 class Family(Versioned):
