@@ -7,7 +7,6 @@ chain onto the same row.
 """
 
 import datetime
-import hashlib
 import hmac
 import ipaddress
 from dataclasses import dataclass
@@ -57,8 +56,8 @@ def client_ip(request) -> str | None:
 
 
 class Entry(NamedTuple):
-    """A row to append, before its time and chain value: a plain tuple, as building fifty
-    model instances for a list page cost more than writing them."""
+    """A row to append, before its time and chain value (given when appended): a plain
+    tuple, as building fifty model instances for a list page cost more than writing them."""
 
     user_id: int | None
     action: str
@@ -67,16 +66,20 @@ class Entry(NamedTuple):
     family_id: object = None
     ip_address: str | None = None
     page: str = ""
-    at: datetime.datetime | None = None
 
 
 def link(previous: str, event) -> str:
-    """The chain value of ``event`` (a stored row or an Entry) following a row whose chain
-    value is ``previous``."""
+    """The chain value of the stored row ``event`` following a row whose chain value is
+    ``previous``."""
+    moment = event.at.astimezone(datetime.UTC).isoformat()
+    return _chain(keyring().audit_key, previous, moment, event)
+
+
+def _chain(key: bytes, previous: str, moment: str, event) -> str:
     content = "|".join(
         [
             previous,
-            event.at.astimezone(datetime.UTC).isoformat(),
+            moment,
             str(event.user_id or ""),
             event.action,
             event.object_type,
@@ -86,7 +89,7 @@ def link(previous: str, event) -> str:
             event.page,
         ]
     )
-    return hmac.new(keyring().audit_key, content.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, content.encode(), "sha256").hex()
 
 
 def _append(entries: list[Entry]) -> None:
@@ -100,12 +103,14 @@ def _append(entries: list[Entry]) -> None:
         previous = AuditEvent.objects.order_by("-id").values_list("chain", flat=True).first()
         previous = previous or GENESIS
         now = timezone.now()
-        at = _AT.get_db_prep_save(now, connection)
+        # The same moment and key for every row: worked out once, not fifty times.
+        at, moment = _AT.get_db_prep_save(now, connection), now.astimezone(datetime.UTC).isoformat()
+        key = keyring().audit_key
         family = _FAMILY.get_db_prep_save
         address = _ADDRESS.get_db_prep_save
         rows = []
         for entry in entries:
-            previous = link(previous, entry._replace(at=now))
+            previous = _chain(key, previous, moment, entry)
             rows.append(
                 (
                     at,
