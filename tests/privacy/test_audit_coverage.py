@@ -21,8 +21,13 @@ def _patterns(resolver=None, prefix=""):
 
 
 @pytest.fixture
-def file_of_everything(whole_file):
+def file_of_everything(whole_file, coordinator):
     """The URL arguments of every page of ``whole_file``."""
+    from parcours.cases.services import raise_flag
+    from parcours.privacy.audit import Actor
+
+    family = whole_file["family"]
+    flag = raise_flag(Actor(coordinator), family, family.project.flag_reasons.first())
     return {
         "pk": whole_file["family"].pk,
         "person_pk": whole_file["person"].pk,
@@ -32,6 +37,7 @@ def file_of_everything(whole_file):
         "response_pk": whole_file["response"].pk,
         "consent_pk": whole_file["consent"].pk,
         "referral_pk": whole_file["referral"].pk,
+        "flag_pk": flag.pk,
         "code": "baseline",
         "family": whole_file["family"],
     }

@@ -129,6 +129,7 @@ def build(seed: int = 2020, as_of: datetime.date | None = None) -> DemoResult:
         builder.family(index, status)
     builder.re_referral()
     builder.known_under_another_spelling()
+    builder.flags(team["coordinator"])
     active = Family.objects.filter(project=project, status=FamilyStatus.ACTIVE).order_by(
         "case_number"
     )
@@ -390,6 +391,33 @@ class _Builder:
             languages=earlier.languages,
         )
         services.register_referral(Actor(self.managers[0]), family, members)
+
+    def flags(self, coordinator: User) -> None:
+        """Three active files flagged for attention, one flag of which was taken off again."""
+        active = list(
+            Family.objects.filter(project=self.project, status=FamilyStatus.ACTIVE)
+            .order_by("case_number")
+            .prefetch_related("case_managers")[3:6]
+        )
+        reasons = {r.code: r for r in self.project.flag_reasons.all()}
+        if len(active) < 3:
+            return
+        services.raise_flag(
+            Actor(coordinator),
+            active[0],
+            reasons["safeguarding"],
+            "The eldest daughter said at school that she is afraid to go home.",
+        )
+        manager = active[1].case_managers.first() or self.managers[0]
+        services.raise_flag(
+            Actor(manager),
+            active[1],
+            reasons["medical"],
+            "Hospital appointment; the mother has no medical card.",
+            ends_on=max(self.as_of, today()) + datetime.timedelta(days=10),
+        )
+        lost = services.raise_flag(Actor(coordinator), active[2], reasons["losing_contact"])
+        services.remove_flag(Actor(coordinator), lost, "Reached by phone; they moved.")
 
     def re_referral(self) -> None:
         """Like the seed's family 12: declined, then referred again months later."""

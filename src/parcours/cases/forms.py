@@ -19,9 +19,9 @@ from parcours.cases.choices import (
     ReferralRoute,
     Resolution,
 )
-from parcours.cases.models import Cover, Family, Person, today
+from parcours.cases.models import Cover, Family, Flag, Person, today
 from parcours.cases.services import eligible_case_managers
-from parcours.projects.models import Project
+from parcours.projects.models import FlagReason, Project
 from parcours.textlimits import NOTE, LimitedCharField
 from parcours.versioning import VersionedForm
 
@@ -332,10 +332,21 @@ class CaseListFilter(forms.Form):
     case_manager = forms.TypedChoiceField(
         label=_("Case manager"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
+    flag = forms.ChoiceField(label=_("Flag"), required=False)
+
+    ANY_FLAG = "any"
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         projects = user.project_ids(Role.COORDINATOR, Role.CASE_MANAGER)
+        reasons = {}  # by code: projects that share a code share the filter
+        for reason in FlagReason.objects.filter(project_id__in=projects, active=True):
+            reasons.setdefault(reason.code, reason.label)
+        self.fields["flag"].choices = [
+            ("", _("flagged or not")),
+            (self.ANY_FLAG, _("any flag")),
+            *reasons.items(),
+        ]
         people = eligible_case_managers(*projects).values_list(
             "pk", "first_name", "last_name", "username"
         )
@@ -391,3 +402,43 @@ class CoverForm(forms.ModelForm):
         elif starts and ends and (ends - starts).days > 366:
             self.add_error("ends_on", _("Cover lasts a year at most; reassign the file instead."))
         return data
+
+
+class FlagForm(forms.ModelForm):
+    class Meta:
+        model = Flag
+        fields = ["reason", "note", "ends_on"]
+        widgets = {
+            "reason": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "ends_on": DATE,
+        }
+        help_texts = {"note": _("Seen by whoever may see the file; kept encrypted.")}
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.family = family
+        reasons = self.fields["reason"]
+        reasons.queryset = family.project.flag_reasons.filter(active=True)
+        reasons.label_from_instance = lambda reason: reason.label
+        reasons.empty_label = None
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on is not None and ends_on < today():
+            raise forms.ValidationError(_("A flag cannot end before today."))
+        return ends_on
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        if self.instance.family.flags.current().filter(reason=reason).exists():
+            raise forms.ValidationError(_("The file is already flagged for this reason."))
+        return reason
+
+
+class RemoveFlagForm(forms.Form):
+    why = LimitedCharField(
+        label=_("Why is the flag removed?"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from parcours.accounts.models import User
 from parcours.cases.choices import FamilyStatus, PersonRole
-from parcours.cases.models import Family, Person
+from parcours.cases.models import Family, Flag, Person
 
 # What a row reads, and no more: a family's file has a dozen sealed columns the table never
 # shows.
@@ -36,6 +36,15 @@ _PREFETCH = (
         queryset=User.objects.only("id", "first_name", "username").order_by("first_name"),
     ),
 )
+
+
+def _current_flags():
+    """A row's flags that show today (the date is read per request)."""
+    return Prefetch(
+        "flags",
+        queryset=Flag.objects.current().select_related("reason").order_by("reason__position"),
+        to_attr="current_flags",
+    )
 
 
 # Past this many families the list says "about N" from PostgreSQL's estimate rather than count
@@ -128,11 +137,12 @@ class FamilyRow:
     status_label: str
     referred_on: datetime.date
     case_managers: str
+    flags: list[str]  # the reasons of the flags that show today
 
 
 def for_table(families):
-    """``families`` with only what a row reads, and their members and case managers."""
-    return families.only(*_FIELDS).prefetch_related(*_PREFETCH)
+    """``families`` with only what a row reads, and their members, case managers and flags."""
+    return families.only(*_FIELDS).prefetch_related(*_PREFETCH, _current_flags())
 
 
 def table_page(families, number, per_page: int):
@@ -167,6 +177,7 @@ def family_rows(families) -> list[FamilyRow]:
                 case_managers=", ".join(
                     cm.get_short_name() or cm.username for cm in family.case_managers.all()
                 ),
+                flags=[flag.reason.label for flag in family.current_flags],
             )
         )
     return rows

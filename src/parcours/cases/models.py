@@ -593,3 +593,57 @@ class CaseNumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.project_id}/{self.year}: {self.last}"
+
+
+class FlagQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Flags not removed and not past their end date on ``on`` (today)."""
+        on = on or today()
+        return self.filter(removed_at=None).filter(Q(ends_on=None) | Q(ends_on__gte=on))
+
+
+class Flag(models.Model):
+    """A file flagged for attention (a safeguarding concern, a medical urgency…): shown on the
+    file, the case list and the dashboard until it is removed, with a reason, or its end date
+    passes. The history stays."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="flags")
+    reason = models.ForeignKey(
+        "projects.FlagReason",
+        verbose_name=_("reason"),
+        on_delete=models.PROTECT,
+        related_name="flags",
+    )
+    note = EncryptedTextField(_("note (optional)"), blank=True)
+    ends_on = models.DateField(
+        _("until (optional)"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the flag shows; empty: until someone removes it."),
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = EncryptedCharField(_("why it is removed"), max_length=200, blank=True)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["-raised_at"]
+        indexes = [
+            # The list's "flagged" filter reads the open flags alone: a few among many files.
+            models.Index(
+                fields=["reason", "family"], condition=Q(removed_at=None), name="flag_open"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.family_id} {self.reason_id}"

@@ -7,7 +7,7 @@ from parcours.accounts.models import Role
 from parcours.cases import duplicates
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import available
-from parcours.cases.models import Family, Person
+from parcours.cases.models import Family, Person, today
 from parcours.privacy.models import AuditEvent
 
 # The members in the order they were recorded: read by many panels, fetched once.
@@ -33,6 +33,7 @@ def case_panel(family, user) -> dict:
             "criterion__position"
         ),
         "later_referrals": _later_referrals(family, user),
+        **_flags(family),
         **_earlier_files(family, user),
         "may_assign": is_coordinator and family.admitted_on is not None,
         "audit": (
@@ -41,6 +42,14 @@ def case_panel(family, user) -> dict:
             else None
         ),
     }
+
+
+def _flags(family) -> dict:
+    """The file's flags in one read: those that show now, and the earlier ones."""
+    on = today()
+    flags = list(family.flags.select_related("reason", "raised_by", "removed_by"))
+    showing = [f for f in flags if f.removed_at is None and (f.ends_on is None or f.ends_on >= on)]
+    return {"flags": showing, "earlier_flags": [f for f in flags if f not in showing]}
 
 
 def _earlier_files(family, user) -> dict:

@@ -9,6 +9,7 @@ import re
 from django.db import transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Role, User
@@ -21,6 +22,7 @@ from parcours.cases.models import (
     CaseNumberCounter,
     Cover,
     Family,
+    Flag,
     NameToken,
     Person,
     ScreeningAssessment,
@@ -431,3 +433,65 @@ def end_cover(actor: Actor, cover: Cover) -> None:
         not_to=actor.user,
     )
     record(actor, AuditAction.UPDATE, cover)
+
+
+def _coordinators(project_id: int):
+    return User.objects.filter(
+        memberships__project_id=project_id, memberships__role=Role.COORDINATOR, is_active=True
+    )
+
+
+@transaction.atomic
+def raise_flag(
+    actor: Actor, family: Family, reason, note: str = "", ends_on: datetime.date | None = None
+) -> Flag:
+    """Flag the file for attention with one of its project's reasons; its case managers and
+    the project's coordinators are told (the reason, never the note)."""
+    if reason.project_id != family.project_id or not reason.active:
+        raise TransitionError(_("Choose one of the project's reasons."))
+    if ends_on is not None and ends_on < today():
+        raise TransitionError(_("A flag cannot end before today."))
+    if family.flags.current().filter(reason=reason).exists():
+        raise TransitionError(_("The file is already flagged for this reason."))
+    flag = Flag.objects.create(
+        family=family, reason=reason, note=note.strip(), ends_on=ends_on, raised_by=actor.user
+    )
+    record(actor, AuditAction.CREATE, flag)
+    notify(
+        Kind.FLAGGED,
+        [*family.case_managers.all(), *_coordinators(family.project_id)],
+        family=family,
+        params={"reason": {"nl": reason.label_nl, "fr": reason.label_fr, "en": reason.label_en}},
+        link=family_link(family),
+        key=f"flagged:{flag.pk}",
+        not_to=actor.user,
+    )
+    webhooks.emit(
+        webhooks.EventType.FAMILY_FLAGGED,
+        family.project_id,
+        webhooks.family_data(family, flag_id=str(flag.pk), reason=reason.code, ends_on=ends_on),
+        key=f"family.flagged:{flag.pk}",
+    )
+    return flag
+
+
+@transaction.atomic
+def remove_flag(actor: Actor, flag: Flag, why: str) -> Flag:
+    """Take a flag off the file, saying why; it stays in the file's history."""
+    if not why.strip():
+        raise TransitionError(_("Say why the flag is removed."))
+    locked = Flag.objects.select_for_update().get(pk=flag.pk)
+    if locked.removed_at is not None:
+        raise TransitionError(_("This flag was removed already."))
+    flag.removed_at = timezone.now()
+    flag.removed_by = actor.user
+    flag.removal_reason = why.strip()
+    flag.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    record(actor, AuditAction.UPDATE, flag)
+    webhooks.emit(
+        webhooks.EventType.FLAG_REMOVED,
+        flag.family.project_id,
+        webhooks.family_data(flag.family, flag_id=str(flag.pk), reason=flag.reason.code),
+        key=f"family.flag_removed:{flag.pk}",
+    )
+    return flag

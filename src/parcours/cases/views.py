@@ -30,17 +30,19 @@ from parcours.cases.forms import (
     CloseForm,
     CoverForm,
     FamilyForm,
+    FlagForm,
     MemberFormSet,
     PersonForm,
     ReasonForm,
     ReassignForm,
     ReferAgainForm,
     ReferralForm,
+    RemoveFlagForm,
     ScreeningForm,
 )
 from parcours.cases.lifecycle import TransitionError, check, get_transition
 from parcours.cases.listing import family_rows, for_table, table_page
-from parcours.cases.models import Family, PossibleDuplicate
+from parcours.cases.models import Family, Flag, PossibleDuplicate
 from parcours.privacy.audit import Actor, record_listed
 from parcours.privacy.models import AuditEvent
 
@@ -107,6 +109,11 @@ def case_list(request):
             families = families.filter(status=data["status"])
         if data["case_manager"]:
             families = families.filter(case_managers=data["case_manager"])
+        if data["flag"]:
+            flags = Flag.objects.current()
+            if data["flag"] != CaseListFilter.ANY_FLAG:
+                flags = flags.filter(reason__code=data["flag"])
+            families = families.filter(pk__in=flags.values("family_id"))
     else:
         families = families.order_by(*services.LIST_ORDER)
     # No join to the project (the table does not show it): with it, SQLite put the project
@@ -256,6 +263,44 @@ def family_step(request, pk, name):
         "cases/step_form.html",
         {"family": family, "form": form, "transition": transition},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def flag_create(request, pk):
+    """Flag the file for attention: anyone who may see it may."""
+    family = visible_family(request, pk)
+    form = FlagForm(posted(request), family=family)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.raise_flag(
+                Actor.from_request(request), family, data["reason"], data["note"], data["ends_on"]
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The file is flagged."))
+            return redirect(family)
+    return render(request, "cases/flag_form.html", {"family": family, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def flag_remove(request, pk, flag_pk):
+    family = visible_family(request, pk)
+    flag = get_object_or_404(family.flags.select_related("reason", "raised_by"), pk=flag_pk)
+    if flag.removed_at is not None:
+        messages.info(request, _("This flag was removed already."))
+        return redirect(family)
+    form = RemoveFlagForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_flag(Actor.from_request(request), flag, form.cleaned_data["why"])
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The flag is removed."))
+            return redirect(family)
+    return render(request, "cases/flag_remove.html", {"family": family, "flag": flag, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     ACCESS_ALERT = "access_alert", _("Unusual access to files (coordinators)")
     DELIVERY_FAILED = "delivery_failed", _("A phone, token or delivery failed (coordinators)")
     POSSIBLE_DUPLICATE = "possible_duplicate", _("A referral may be a family known before")
+    FLAGGED = "flagged", _("A family's file is flagged for attention")
 
 
 class Channel(models.TextChoices):
@@ -56,6 +57,7 @@ DEFAULT_CHANNEL = {
     Kind.ACCESS_ALERT: Channel.INSTANT,
     Kind.DELIVERY_FAILED: Channel.INSTANT,
     Kind.POSSIBLE_DUPLICATE: Channel.INSTANT,
+    Kind.FLAGGED: Channel.INSTANT,
 }
 
 

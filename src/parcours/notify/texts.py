@@ -117,4 +117,9 @@ def describe(kind: str, params: dict, case: str) -> str:
             "A new referral may be a family known before: %(n)s earlier files to check.",
             p.get("n", 1),
         ) % {"n": p.get("n", 1)}
+    if kind == Kind.FLAGGED:
+        return _("%(case)s is flagged: %(reason)s.") % {
+            "case": case,
+            "reason": labelled(p.get("reason", {})),
+        }
     return kind

@@ -45,6 +45,8 @@ class EventType(models.TextChoices):
     FAMILY_CLOSED = "family.closed", gettext_lazy("a file is closed")
     SHEET_SUBMITTED = "sheet.submitted", gettext_lazy("a sheet is submitted")
     DEADLINE_APPROACHING = "deadline.approaching", gettext_lazy("a legal deadline approaches")
+    FAMILY_FLAGGED = "family.flagged", gettext_lazy("a file is flagged")
+    FLAG_REMOVED = "family.flag_removed", gettext_lazy("a flag is removed from a file")
 
 
 class AddressRefused(ValueError):

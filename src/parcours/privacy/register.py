@@ -49,6 +49,8 @@ PERSONAL = {
     "cases.StatusChange.reason": (NOTES, CASEWORK),
     "cases.Cover.reason": (NOTES, CASEWORK),
     "cases.AssignmentChange.note": (NOTES, CASEWORK),
+    "cases.Flag.note": (NOTES, CASEWORK),
+    "cases.Flag.removal_reason": (NOTES, CASEWORK),
     "rights.Hold.reason": (NOTES, CASEWORK),
     "casework.Contact.note": (NOTES, CASEWORK),
     "casework.CasePlan.strengths": (NOTES, CASEWORK),

@@ -1,13 +1,17 @@
 from django.contrib import admin
 
 from parcours.privacy.admin import AuditedAdmin
-from parcours.projects.models import EligibilityCriterion, Organisation, Project
+from parcours.projects.models import EligibilityCriterion, FlagReason, Organisation, Project
 
 
 class CriterionInline(admin.TabularInline):
     model = EligibilityCriterion
     extra = 0
     fields = ["position", "code", "label_nl", "label_fr", "label_en", "active"]
+
+
+class FlagReasonInline(CriterionInline):
+    model = FlagReason
 
 
 @admin.register(Organisation)
@@ -29,4 +33,4 @@ class ProjectAdmin(AuditedAdmin):
         "deadline_reminder_days",
         "retention_years",
     ]
-    inlines = [CriterionInline]
+    inlines = [CriterionInline, FlagReasonInline]

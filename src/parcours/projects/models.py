@@ -99,15 +99,26 @@ class Project(models.Model):
         return {int(p) for p in self.deadline_reminder_days.split(",") if p.strip().isdigit()}
 
 
-class EligibilityCriterion(TranslatedLabel):
+class ProjectListItem(TranslatedLabel):
+    """An entry of a list each project keeps for itself: a code, its place, whether in use."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.label
+
+
+class EligibilityCriterion(ProjectListItem):
     """One admission criterion, assessed met / not met / unclear at screening."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="criteria"
     )
-    code = models.SlugField(_("code"), max_length=60)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         verbose_name = _("eligibility criterion")
@@ -117,5 +128,19 @@ class EligibilityCriterion(TranslatedLabel):
             models.UniqueConstraint(fields=["project", "code"], name="criterion_code_per_project")
         ]
 
-    def __str__(self):
-        return self.label
+
+class FlagReason(ProjectListItem):
+    """Why a file may be flagged for attention (safeguarding, medical urgency…): the project's
+    own list, in three languages."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="flag_reasons"
+    )
+
+    class Meta:
+        verbose_name = _("flag reason")
+        verbose_name_plural = _("flag reasons")
+        ordering = ["project", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="flag_reason_code_per_project")
+        ]

@@ -5,7 +5,8 @@ import re
 from django.db import transaction
 
 from parcours.projects.criteria import DEFAULT_CRITERIA
-from parcours.projects.models import EligibilityCriterion, Organisation, Project
+from parcours.projects.flag_reasons import DEFAULT_FLAG_REASONS
+from parcours.projects.models import EligibilityCriterion, FlagReason, Organisation, Project
 
 
 def default_prefix(name: str) -> str:
@@ -26,8 +27,8 @@ def create_project(
     prefix: str = "",
     network: bool = False,
 ) -> Project:
-    """A project with the default admission criteria, ready for referrals; a network project
-    takes its criteria from the exports it imports."""
+    """A project with the default admission criteria and flag reasons, ready for referrals; a
+    network project takes its criteria from the exports it imports."""
     organisation, _ = Organisation.objects.get_or_create(name=organisation_name)
     project = Project.objects.create(
         organisation=organisation,
@@ -39,10 +40,12 @@ def create_project(
     )
     if network:
         return project
-    EligibilityCriterion.objects.bulk_create(
-        EligibilityCriterion(
-            project=project, code=code, label_nl=nl, label_fr=fr, label_en=en, position=i
+    for model, defaults in (
+        (EligibilityCriterion, DEFAULT_CRITERIA),
+        (FlagReason, DEFAULT_FLAG_REASONS),
+    ):
+        model.objects.bulk_create(
+            model(project=project, code=code, label_nl=nl, label_fr=fr, label_en=en, position=i)
+            for i, (code, nl, fr, en) in enumerate(defaults, start=1)
         )
-        for i, (code, nl, fr, en) in enumerate(DEFAULT_CRITERIA, start=1)
-    )
     return project
