@@ -23,11 +23,15 @@ def _patterns(resolver=None, prefix=""):
 @pytest.fixture
 def file_of_everything(whole_file, coordinator):
     """The URL arguments of every page of ``whole_file``."""
+    from parcours.cases.approvals import request
     from parcours.cases.services import raise_flag
     from parcours.privacy.audit import Actor
 
     family = whole_file["family"]
     flag = raise_flag(Actor(coordinator), family, family.project.flag_reasons.first())
+    family.project.approvals = True
+    family.project.save(update_fields=["approvals"])
+    approval = request(Actor(coordinator), family, "plan")
     return {
         "pk": whole_file["family"].pk,
         "person_pk": whole_file["person"].pk,
@@ -38,6 +42,8 @@ def file_of_everything(whole_file, coordinator):
         "consent_pk": whole_file["consent"].pk,
         "referral_pk": whole_file["referral"].pk,
         "flag_pk": flag.pk,
+        "approval_pk": approval.pk,
+        "kind": "closure",
         "code": "baseline",
         "family": whole_file["family"],
     }

@@ -15,7 +15,7 @@ from faker import Faker
 
 from parcours.accounts.models import Role, User
 from parcours.accounts.services import create_user
-from parcours.cases import services
+from parcours.cases import approvals, services
 from parcours.cases.choices import (
     Assessment,
     EngagementAtClosure,
@@ -30,7 +30,7 @@ from parcours.cases.choices import (
     Sex,
     StatusAtEntry,
 )
-from parcours.cases.models import Family, Person, StatusChange, today
+from parcours.cases.models import Approval, Family, Person, StatusChange, today
 from parcours.casework.demo import CaseworkDemo
 from parcours.instruments.models import Answer
 from parcours.legal import demo as legal_demo
@@ -130,6 +130,7 @@ def build(seed: int = 2020, as_of: datetime.date | None = None) -> DemoResult:
     builder.re_referral()
     builder.known_under_another_spelling()
     builder.flags(team["coordinator"])
+    builder.approvals(team["coordinator"])
     active = Family.objects.filter(project=project, status=FamilyStatus.ACTIVE).order_by(
         "case_number"
     )
@@ -418,6 +419,45 @@ class _Builder:
         )
         lost = services.raise_flag(Actor(coordinator), active[2], reasons["losing_contact"])
         services.remove_flag(Actor(coordinator), lost, "Reached by phone; they moved.")
+
+    def approvals(self, coordinator: User) -> None:
+        """The demo project asks for approvals: a closure and a plan wait, a plan was
+        approved, another returned."""
+        self.project.approvals = True
+        self.project.save(update_fields=["approvals"])
+        active = list(
+            Family.objects.filter(project=self.project, status=FamilyStatus.ACTIVE)
+            .order_by("case_number")
+            .prefetch_related("case_managers")
+        )
+        if len(active) < 4:
+            return
+
+        def manager(family):
+            return Actor(family.case_managers.first() or self.managers[0])
+
+        first, second, third, fourth = active[-4:]
+        approvals.request(
+            manager(first),
+            first,
+            Approval.Kind.CLOSURE,
+            "They received their residence permit; the last actions are done.",
+            closed_on=self.as_of,
+            resolution=Resolution.STAY_PERMANENT,
+            engagement_at_closure=EngagementAtClosure.REMAINED_ENGAGED,
+        )
+        approvals.request(
+            manager(second), second, Approval.Kind.PLAN, "First plan, after two visits."
+        )
+        done = approvals.request(manager(third), third, Approval.Kind.PLAN)
+        approvals.decide(Actor(coordinator), done, Approval.Decision.APPROVED)
+        back = approvals.request(manager(fourth), fourth, Approval.Kind.PLAN)
+        approvals.decide(
+            Actor(coordinator),
+            back,
+            Approval.Decision.RETURNED,
+            "Add what the lawyer will do, and by when.",
+        )
 
     def re_referral(self) -> None:
         """Like the seed's family 12: declined, then referred again months later."""

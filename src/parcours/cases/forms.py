@@ -19,7 +19,8 @@ from parcours.cases.choices import (
     ReferralRoute,
     Resolution,
 )
-from parcours.cases.models import Cover, Family, Flag, Person, today
+from parcours.cases.lifecycle import get_transition
+from parcours.cases.models import Approval, Cover, Family, Flag, Person, today
 from parcours.cases.services import eligible_case_managers
 from parcours.projects.models import FlagReason, Project
 from parcours.textlimits import NOTE, LimitedCharField
@@ -441,4 +442,32 @@ class RemoveFlagForm(forms.Form):
         label=_("Why is the flag removed?"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class ApprovalNoteForm(forms.Form):
+    note = LimitedCharField(
+        label=_("Note for the coordinator (optional)"),
+        max_length=NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ClosureRequestForm(CloseForm):
+    """The closure's values, kept with the request until a coordinator approves it."""
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, family=family, transition=get_transition("close"), **kwargs)
+        self.fields["reason"].label = _("Note for the coordinator (optional)")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Approval.Decision.choices)
+    comment = LimitedCharField(
+        label=_("Comment"),
+        max_length=NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when you return the request."),
     )

@@ -647,3 +647,65 @@ class Flag(models.Model):
 
     def __str__(self):
         return f"{self.family_id} {self.reason_id}"
+
+
+class Approval(models.Model):
+    """A coordinator's second pair of eyes on a closure or on the case plan: asked for with a
+    note, approved or returned with a comment. One request open per file and kind; a closure
+    takes effect only when approved."""
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", _("closing the file")
+        PLAN = "plan", _("the case plan")
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="approvals")
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
+    # What the closure will record once approved: a date and codes, never free text.
+    details = models.JSONField(default=dict, blank=True)
+    note = EncryptedTextField(_("note (optional)"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = EncryptedTextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "kind"], condition=Q(decision=""), name="one_open_approval"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["requested_at"], condition=Q(decision=""), name="approval_open")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.family_id} {self.decision or 'open'}"
+
+    @property
+    def resolution_label(self) -> str:
+        code = self.details.get("resolution", "")
+        return Resolution(code).label if code in Resolution.values else code
+
+    @property
+    def closure(self) -> dict:
+        """The closure's values as ``take_step`` takes them."""
+        d = self.details
+        return {
+            "closed_on": datetime.date.fromisoformat(d["closed_on"]),
+            "resolution": d["resolution"],
+            "engagement_at_closure": d["engagement_at_closure"],
+        }

@@ -4,10 +4,10 @@ screening, the history and, for a coordinator, the latest audit rows."""
 from django.db.models import Prefetch
 
 from parcours.accounts.models import Role
-from parcours.cases import duplicates
+from parcours.cases import approvals, duplicates
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import available
-from parcours.cases.models import Family, Person, today
+from parcours.cases.models import Approval, Family, Person, today
 from parcours.privacy.models import AuditEvent
 
 # The members in the order they were recorded: read by many panels, fetched once.
@@ -34,6 +34,7 @@ def case_panel(family, user) -> dict:
         ),
         "later_referrals": _later_referrals(family, user),
         **_flags(family),
+        **_approvals(family, is_coordinator),
         **_earlier_files(family, user),
         "may_assign": is_coordinator and family.admitted_on is not None,
         "audit": (
@@ -41,6 +42,25 @@ def case_panel(family, user) -> dict:
             if is_coordinator
             else None
         ),
+    }
+
+
+def _approvals(family, is_coordinator: bool) -> dict:
+    """What waits for a coordinator's approval on this file, and what was decided."""
+    if not family.project.approvals:
+        return {"approvals_on": False}
+    requests = list(family.approvals.select_related("requested_by", "decided_by")[:10])
+    open_kinds = {a.kind for a in requests if not a.decision}
+    return {
+        "approvals_on": True,
+        "approvals": requests,
+        "may_decide": is_coordinator,
+        "may_ask_closure": (
+            not is_coordinator
+            and family.status in approvals.CLOSABLE
+            and Approval.Kind.CLOSURE not in open_kinds
+        ),
+        "plan_waiting": Approval.Kind.PLAN in open_kinds,
     }
 
 

@@ -20,6 +20,17 @@ urlpatterns = [
     path("cases/<uuid:pk>/step/<slug:name>/", views.family_step, name="step"),
     path("cases/<uuid:pk>/flags/new/", views.flag_create, name="flag_create"),
     path("cases/<uuid:pk>/flags/<uuid:flag_pk>/remove/", views.flag_remove, name="flag_remove"),
+    path("cases/approvals/", views.approvals_waiting, name="approvals"),
+    path(
+        "cases/<uuid:pk>/approvals/ask/<slug:kind>/",
+        views.approval_request,
+        name="approval_request",
+    ),
+    path(
+        "cases/<uuid:pk>/approvals/<uuid:approval_pk>/",
+        views.approval_decide,
+        name="approval_decide",
+    ),
     path("cases/<uuid:pk>/refer-again/", views.refer_again, name="refer_again"),
     path("cases/<uuid:pk>/audit/", views.family_audit, name="audit"),
     path("cases/<uuid:pk>/case-managers/", views.assignment, name="assignment"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parcours.accounts.models import Role
-from parcours.cases import duplicates, history, services
+from parcours.cases import approvals, duplicates, history, services
 from parcours.cases.access import (
     case_worker_required,
     is_case_worker,
@@ -26,9 +26,12 @@ from parcours.cases.access import (
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.forms import (
     AdmitForm,
+    ApprovalNoteForm,
     CaseListFilter,
     CloseForm,
+    ClosureRequestForm,
     CoverForm,
+    DecisionForm,
     FamilyForm,
     FlagForm,
     MemberFormSet,
@@ -42,7 +45,7 @@ from parcours.cases.forms import (
 )
 from parcours.cases.lifecycle import TransitionError, check, get_transition
 from parcours.cases.listing import family_rows, for_table, table_page
-from parcours.cases.models import Family, Flag, PossibleDuplicate
+from parcours.cases.models import Approval, Family, Flag, PossibleDuplicate
 from parcours.privacy.audit import Actor, record_listed
 from parcours.privacy.models import AuditEvent
 
@@ -131,6 +134,9 @@ def case_list(request):
             "searched": services.searched_for(searched) if searched else "",
             "earlier_files_waiting": (
                 len(duplicates.waiting_list(request.user)) if not is_htmx(request) else 0
+            ),
+            "approvals_waiting": (
+                approvals.waiting(request.user).count() if not is_htmx(request) else 0
             ),
         },
     )
@@ -301,6 +307,70 @@ def flag_remove(request, pk, flag_pk):
             messages.success(request, _("The flag is removed."))
             return redirect(family)
     return render(request, "cases/flag_remove.html", {"family": family, "flag": flag, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def approval_request(request, pk, kind):
+    """Ask a coordinator to approve closing the file (with its values) or the case plan."""
+    family = visible_family(request, pk)
+    if kind not in Approval.Kind.values or not approvals.required(family):
+        raise Http404
+    closure = kind == Approval.Kind.CLOSURE
+    form = (
+        ClosureRequestForm(posted(request), family=family)
+        if closure
+        else ApprovalNoteForm(posted(request))
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        note = values.pop("reason", "") if closure else values.pop("note")
+        try:
+            approvals.request(Actor.from_request(request), family, kind, note, **values)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your request waits for a coordinator's approval."))
+            return redirect(family.get_absolute_url() + "#approvals")
+    return render(
+        request,
+        "cases/approval_request.html",
+        {"family": family, "form": form, "kind": Approval.Kind(kind)},
+    )
+
+
+@require_POST
+def approval_decide(request, pk, approval_pk):
+    """A coordinator approves or returns a request; anyone else gets 404."""
+    family = visible_family(request, pk)
+    if not approvals.may_decide(request.user, family):
+        raise Http404
+    approval = get_object_or_404(family.approvals, pk=approval_pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            approvals.decide(Actor.from_request(request), approval, **form.cleaned_data)
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            if form.cleaned_data["decision"] == Approval.Decision.APPROVED:
+                messages.success(request, _("Approved."))
+            else:
+                messages.success(request, _("Returned, with your comment."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect(family.get_absolute_url() + "#approvals")
+
+
+@require_GET
+@case_worker_required
+def approvals_waiting(request):
+    """The requests waiting for this coordinator's decision, oldest first."""
+    waiting = list(approvals.waiting(request.user)[:200])
+    record_listed(request, [a.family_id for a in waiting])
+    return render(request, "cases/approvals.html", {"waiting": waiting})
 
 
 @require_http_methods(["GET", "POST"])

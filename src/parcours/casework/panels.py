@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Q
 
+from parcours.cases import approvals
 from parcours.casework.choices import ActionStatus, ContactKind
 from parcours.casework.due import casework_due
 from parcours.casework.models import CasePlan
@@ -69,10 +70,16 @@ def family_panels(family, today: datetime.date) -> dict:
         today,
     )
     latest = contacts["recent_contacts"][:1]
+    plan = CasePlan.objects.filter(family=family).first()
     return {
         **contacts,
         **actions,
-        "plan": CasePlan.objects.filter(family=family).first(),
+        "plan": plan,
+        "plan_approval": (
+            approvals.plan_approved_at(family, plan.updated_at)
+            if plan is not None and family.project.approvals
+            else None
+        ),
         "last_review": last_review,
         "next_review": next_review,
         "consents": family.consents.select_related("provider"),

@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     DELIVERY_FAILED = "delivery_failed", _("A phone, token or delivery failed (coordinators)")
     POSSIBLE_DUPLICATE = "possible_duplicate", _("A referral may be a family known before")
     FLAGGED = "flagged", _("A family's file is flagged for attention")
+    APPROVAL = "approval", _("An approval is asked for or decided")
 
 
 class Channel(models.TextChoices):
@@ -58,6 +59,7 @@ DEFAULT_CHANNEL = {
     Kind.DELIVERY_FAILED: Channel.INSTANT,
     Kind.POSSIBLE_DUPLICATE: Channel.INSTANT,
     Kind.FLAGGED: Channel.INSTANT,
+    Kind.APPROVAL: Channel.INSTANT,
 }
 
 

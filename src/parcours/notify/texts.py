@@ -122,4 +122,21 @@ def describe(kind: str, params: dict, case: str) -> str:
             "case": case,
             "reason": labelled(p.get("reason", {})),
         }
+    if kind == Kind.APPROVAL:
+        return _approval(p.get("what"), p.get("state"), case)
     return kind
+
+
+def _approval(what: str, state: str, case: str) -> str:
+    values = {"case": case}
+    if what == "closure":
+        if state == "approved":
+            return _("%(case)s: the closure is approved; the file is closed.") % values
+        if state == "returned":
+            return _("%(case)s: the closure is returned; see the comment.") % values
+        return _("%(case)s: closing the file waits for your approval.") % values
+    if state == "approved":
+        return _("%(case)s: the case plan is approved.") % values
+    if state == "returned":
+        return _("%(case)s: the case plan is returned; see the comment.") % values
+    return _("%(case)s: the case plan waits for your approval.") % values

@@ -32,5 +32,6 @@ class ProjectAdmin(AuditedAdmin):
         "contact_alert_days",
         "deadline_reminder_days",
         "retention_years",
+        "approvals",
     ]
     inlines = [CriterionInline, FlagReasonInline]

@@ -76,6 +76,14 @@ class Project(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text=_("Then parcours apply-retention erases them, unless a coordinator holds one."),
     )
+    approvals = models.BooleanField(
+        _("approvals"),
+        default=False,
+        help_text=_(
+            "Closing a file, and the case plan at first and after each change, need a "
+            "coordinator's approval."
+        ),
+    )
     network = models.BooleanField(
         _("network project"),
         default=False,
