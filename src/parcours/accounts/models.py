@@ -87,6 +87,13 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.project}"
 
 
+def coordinators(project_id: int):
+    """The project's active coordinators: whom the things that need a coordinator are told."""
+    return User.objects.filter(
+        is_active=True, memberships__project_id=project_id, memberships__role=Role.COORDINATOR
+    ).distinct()
+
+
 def recovery_hash(code: str) -> str:
     """Codes are long and random, so a plain SHA-256 of the normalised code suffices."""
     normalised = "".join(ch for ch in code.lower() if ch.isalnum())

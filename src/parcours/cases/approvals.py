@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.accounts.models import Role, User
+from parcours.accounts.models import Role, coordinators
 from parcours.cases import services
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import TransitionError
@@ -103,11 +103,7 @@ def request(
     record(actor, AuditAction.CREATE, approval)
     notify(
         Kind.APPROVAL,
-        User.objects.filter(
-            memberships__project_id=family.project_id,
-            memberships__role=Role.COORDINATOR,
-            is_active=True,
-        ),
+        coordinators(family.project_id),
         family=family,
         params={"what": kind, "state": "requested"},
         link=family.get_absolute_url() + "#approvals",

@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.accounts.models import Role, User
+from parcours.accounts.models import Role, coordinators
 from parcours.cases.models import Family, NameToken, Person, PossibleDuplicate
 from parcours.cases.names import Key, NameSounds, sound_digests
 from parcours.notify.models import Kind
@@ -167,14 +167,10 @@ def look_for_earlier_files(
         Family.objects.visible_to(actor.user).filter(pk__in=found).values_list("pk", flat=True)
     )
     if made and hidden:
-        coordinators = User.objects.filter(
-            memberships__project_id=family.project_id,
-            memberships__role=Role.COORDINATOR,
-            is_active=True,
-        )
+        told = coordinators(family.project_id)
         notify(
             Kind.POSSIBLE_DUPLICATE,
-            coordinators,
+            told,
             family=family,
             params={"n": len(made)},
             link=family.get_absolute_url(),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.accounts.models import Role, User
+from parcours.accounts.models import Role, User, coordinators
 from parcours.cases import duplicates, names
 from parcours.cases.ages import reckon_person
 from parcours.cases.choices import FamilyStatus
@@ -435,12 +435,6 @@ def end_cover(actor: Actor, cover: Cover) -> None:
     record(actor, AuditAction.UPDATE, cover)
 
 
-def _coordinators(project_id: int):
-    return User.objects.filter(
-        memberships__project_id=project_id, memberships__role=Role.COORDINATOR, is_active=True
-    )
-
-
 @transaction.atomic
 def raise_flag(
     actor: Actor, family: Family, reason, note: str = "", ends_on: datetime.date | None = None
@@ -459,7 +453,7 @@ def raise_flag(
     record(actor, AuditAction.CREATE, flag)
     notify(
         Kind.FLAGGED,
-        [*family.case_managers.all(), *_coordinators(family.project_id)],
+        [*family.case_managers.all(), *coordinators(family.project_id)],
         family=family,
         params={"reason": {"nl": reason.label_nl, "fr": reason.label_fr, "en": reason.label_en}},
         link=family_link(family),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.accounts.models import Role, User
+from parcours.accounts.models import Role, User, coordinators
 from parcours.cases.models import Family
 from parcours.collect.contacts import CONTACT, receive_contact
 from parcours.collect.models import DeviceToken, new_token, token_hash
@@ -194,12 +194,10 @@ def tell_of_refusals(slug: str, username: str, actor: Actor) -> None:
     if refused < REFUSALS_TOLD or project is None:
         return
     known = User.objects.filter(username=username).values_list("username", flat=True).first()
-    coordinators = User.objects.filter(
-        is_active=True, memberships__project=project, memberships__role=Role.COORDINATOR
-    ).distinct()
+    told = coordinators(project.pk)
     notify(
         Kind.DELIVERY_FAILED,
-        coordinators,
+        told,
         project=project,
         params={"what": "device", "n": refused, "who": known or "?"},
         link=reverse("collect:devices"),

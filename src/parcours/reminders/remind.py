@@ -23,7 +23,7 @@ from django.db.models.functions import TruncHour
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.accounts.models import Role, User
+from parcours.accounts.models import Role, User, coordinators
 from parcours.cases.models import Cover, Family
 from parcours.casework.due import OPEN_STATES, due_items
 from parcours.legal.due import notified_procedures
@@ -74,11 +74,7 @@ def _teams(families) -> dict:
 
 
 def _coordinators(project_id) -> list:
-    return list(
-        User.objects.filter(
-            is_active=True, memberships__project_id=project_id, memberships__role=Role.COORDINATOR
-        ).distinct()
-    )
+    return list(coordinators(project_id))
 
 
 def _labels(rule) -> dict:
