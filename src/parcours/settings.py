@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "parcours.rights",
     "parcours.collect",
     "parcours.volume",
+    "parcours.demo",
     "parcours.backups",
     "parcours.reminders",
     "parcours.pages",

@@ -31,9 +31,9 @@ from parcours.cases.choices import (
     StatusAtEntry,
 )
 from parcours.cases.models import Approval, Family, Person, StatusChange, today
-from parcours.casework.demo import CaseworkDemo
+from parcours.demo import legal as legal_demo
+from parcours.demo.casework import CaseworkDemo
 from parcours.instruments.models import Answer
-from parcours.legal import demo as legal_demo
 from parcours.privacy.audit import Actor
 from parcours.projects.models import Project
 from parcours.projects.services import create_project

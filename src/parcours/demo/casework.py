@@ -25,8 +25,8 @@ from parcours.casework.models import (
     ServiceProvider,
     ServiceReferral,
 )
-from parcours.instruments import demo as sheets_demo
-from parcours.legal import demo as legal_demo
+from parcours.demo import legal as legal_demo
+from parcours.demo import sheets as sheets_demo
 
 DIRECTORY = [
     (ProviderKind.LAWYER, "Mtr. An Verstraeten", "Advocatenkantoor Verstraeten"),

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from parcours.cases.demo import DEMO_PASSWORD, build
+from parcours.demo.families import DEMO_PASSWORD, build
 
 
 class Command(BaseCommand):
