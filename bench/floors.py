@@ -50,6 +50,16 @@ def case_list_filtered(request, project_id, user_id):
     return _render(*_families(where, [project_id, user_id], 1))
 
 
+def dashboard(request, project_id):
+    """One GROUP BY over the figures kept ready: each case manager's open files."""
+    return _render(
+        "SELECT l.user_id, COUNT(*) FROM cases_family_case_managers l"
+        " JOIN cases_familyfigures g ON g.family_id = l.family_id"
+        " WHERE g.project_id = %s AND g.status IN ('active', 'paused') GROUP BY l.user_id",
+        [project_id],
+    )
+
+
 def search(request, project_id):
     """The same keys as the search (each word as written, begun, sounding alike), counted
     more loosely: a member with as many keys as words."""
@@ -149,6 +159,7 @@ urlpatterns = [
     path("floor/<int:project_id>/cases/", case_list),
     path("floor/<int:project_id>/cases/<int:user_id>/", case_list_filtered),
     path("floor/<int:project_id>/search/", search),
+    path("floor/<int:project_id>/dashboard/", dashboard),
     path("floor/family/<str:family_id>/", family),
     path("", include("parcours.urls")),
 ]

@@ -296,6 +296,7 @@ def _pages(page, base, project, manager, member, family, deep) -> None:
         f"/cases/{family.pk}/",
         f"/floor/family/{family.pk.hex}/",
     )
+    page("dashboard", "/dashboard/", f"{base}/dashboard/")
 
 
 def _report(rows, project) -> float:

@@ -26,6 +26,7 @@ LAYERS = [
     "collect",
     "api",
     "reminders",
+    "dashboard",
     "pages",
     "volume",
     "demo",

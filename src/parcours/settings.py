@@ -110,6 +110,12 @@ PARCOURS_DAILY = {
         env_str("PARCOURS_AGES_AT", "00:05"),
         "Age bands",
     ),
+    # The figures that depend on the day (legal deadlines, flags that end), for the dashboard.
+    "cases.figures": (
+        "parcours.cases.jobs.figures_to_the_day",
+        env_str("PARCOURS_FIGURES_AT", "00:10"),
+        "Figures for the day",
+    ),
     "backups.backup": (
         "parcours.backups.jobs.nightly_backup",
         env_str("PARCOURS_BACKUP_AT", "02:15") if PARCOURS_BACKUP_DIR else "",
@@ -183,6 +189,7 @@ INSTALLED_APPS = [
     "parcours.network",
     "parcours.rights",
     "parcours.collect",
+    "parcours.dashboard",
     "parcours.volume",
     "parcours.demo",
     "parcours.backups",

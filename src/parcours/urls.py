@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("parcours.jobs.urls")),
     path("", include("parcours.notify.urls")),
     path("", include("parcours.api.urls")),
+    path("", include("parcours.dashboard.urls")),
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Role, coordinators
-from parcours.cases import services
+from parcours.cases import figures, services
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import TransitionError
 from parcours.cases.models import Approval, Family
@@ -101,6 +101,7 @@ def request(
     except IntegrityError:
         raise TransitionError(_("A request for this is already waiting.")) from None
     record(actor, AuditAction.CREATE, approval)
+    figures.refresh([family.pk], part="cases")
     notify(
         Kind.APPROVAL,
         coordinators(family.project_id),
@@ -139,6 +140,7 @@ def decide(actor: Actor, approval: Approval, decision: str, comment: str = "") -
     approval.comment = comment.strip()
     approval.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
     record(actor, AuditAction.UPDATE, approval)
+    figures.refresh([family.pk], part="cases")
     if approving_closure:
         services.take_step(actor, family, "close", reason=approval.note, **approval.closure)
     notify(

@@ -19,6 +19,7 @@ from parcours.cases.choices import (
     ReferralRoute,
     Resolution,
 )
+from parcours.cases.figures import Attention
 from parcours.cases.lifecycle import get_transition
 from parcours.cases.models import Approval, Cover, Family, Flag, Person, today
 from parcours.cases.services import eligible_case_managers
@@ -327,13 +328,38 @@ class CaseListFilter(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Case number or a name")}),
     )
+    OPEN = "open"
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("any status")), *FamilyStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("any status")),
+            (OPEN, _("open (active or paused)")),
+            *FamilyStatus.choices,
+        ],
     )
     case_manager = forms.TypedChoiceField(
         label=_("Case manager"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     flag = forms.ChoiceField(label=_("Flag"), required=False)
+    attention = forms.ChoiceField(
+        label=_("Needs attention"),
+        required=False,
+        choices=[
+            ("", _("anything or nothing")),
+            (Attention.OVERDUE_ACTIONS, _("actions overdue")),
+            (Attention.REVIEW_OVERDUE, _("review overdue")),
+            (Attention.QUIET, _("no contact for too long")),
+            (Attention.DEADLINE, _("a legal deadline soon")),
+            (Attention.SHEETS_DUE, _("a sheet due")),
+            (Attention.FLAGGED, _("a flag")),
+            (Attention.APPROVAL, _("an approval")),
+        ],
+    )
+    # Days ahead for "a legal deadline soon" (the dashboard's links say 14).
+    within = forms.IntegerField(
+        required=False, min_value=0, max_value=365, widget=forms.HiddenInput
+    )
 
     ANY_FLAG = "any"
 

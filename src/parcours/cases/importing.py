@@ -18,7 +18,7 @@ from django.db import transaction
 from django_countries import countries
 
 from parcours.accounts.models import Role, User
-from parcours.cases import duplicates
+from parcours.cases import duplicates, figures
 from parcours.cases.ages import reckon_people
 from parcours.cases.choices import (
     STATELESS,
@@ -291,6 +291,7 @@ def _write(actor: Actor, project, batch, managers) -> list[tuple[Family, list[Pe
     insert_objects(NameToken, [token for person in people for token in name_index(person)])
     reckon_people(people)
     record_many(actor, AuditAction.CREATE, [*families, *consents, *people])
+    figures.refresh([family.pk for family in families])
     return written
 
 

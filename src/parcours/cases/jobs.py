@@ -1,8 +1,9 @@
-"""The members' age bands for the day, worked out by the worker every day (PARCOURS_DAILY)."""
+"""What the worker brings to the day every day (PARCOURS_DAILY): the members' age bands, and
+the figures kept ready that depend on the date."""
 
 from django.utils.translation import gettext as _
 
-from parcours.cases import ages
+from parcours.cases import ages, figures
 from parcours.jobs.services import Outcome, background
 
 
@@ -12,3 +13,10 @@ def reckon_ages(job, progress) -> Outcome:
     progress(step)
     count = ages.reckon(lambda done, total: progress(step, done, total))
     return Outcome(lines=[_("%(n)s member(s) given today's age band.") % {"n": count}])
+
+
+@background
+def figures_to_the_day(job, progress) -> Outcome:
+    progress(_("Bringing the figures kept for counting to today"))
+    count = figures.bring_to_the_day()
+    return Outcome(lines=[_("%(n)s file(s) counted again for today.") % {"n": count}])

@@ -709,3 +709,50 @@ class Approval(models.Model):
             "resolution": d["resolution"],
             "engagement_at_closure": d["engagement_at_closure"],
         }
+
+
+class FamilyFigures(models.Model):
+    """What the dashboard and the case list's filters count of one file, kept ready: written in
+    the same transaction as the change that moves it (``parcours.cases.figures.refresh``),
+    the few that depend on the day brought to it by the worker's daily run, and checked
+    against the source rows by ``parcours check-figures``.
+
+    Dates are kept rather than verdicts where a project setting decides (a review is overdue
+    ``review_interval_weeks`` after ``review_from``; a file is quiet ``contact_alert_days``
+    after ``quiet_since``), so a changed setting needs no recount."""
+
+    family = models.OneToOneField(
+        Family, on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=FamilyStatus.choices)
+    referred_on = models.DateField(null=True)  # the file's dates, for the trends per month
+    admitted_on = models.DateField(null=True)
+    closed_on = models.DateField(null=True)
+    resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
+    # casework
+    open_actions = models.PositiveIntegerField(default=0)
+    first_action_due_on = models.DateField(null=True)  # the earliest due date of an open action
+    last_contact_on = models.DateField(null=True)
+    quiet_since = models.DateField(null=True)  # active files: the last contact, or admission
+    review_from = models.DateField(null=True)  # active files: the last review (or admission)
+    # plus the days spent paused since
+    # legal
+    next_deadline_on = models.DateField(null=True)  # of an open procedure, on or after as_of
+    # instruments
+    sheet_due_on = models.DateField(null=True)  # the earliest sheet the file owes
+    # cases
+    flags = models.PositiveSmallIntegerField(default=0)  # showing on as_of
+    flags_change_on = models.DateField(null=True)  # the day after the first flag's last day
+    approvals_waiting = models.PositiveSmallIntegerField(default=0)
+    as_of = models.DateField()  # the day the date-dependent figures were worked out for
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["project", "status"], name="figures_project_status"),
+            models.Index(fields=["next_deadline_on"], name="figures_deadline"),
+            models.Index(fields=["flags_change_on"], name="figures_flags_change"),
+        ]
+
+    def __str__(self):
+        return f"figures {self.family_id}"

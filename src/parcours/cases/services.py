@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Role, User, coordinators
-from parcours.cases import duplicates, names
+from parcours.cases import duplicates, figures, names
 from parcours.cases.ages import reckon_person
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import TransitionError, check, get_transition
@@ -154,6 +154,7 @@ def register_referral(
     webhooks.family_event(
         webhooks.EventType.FAMILY_REFERRED, family, referred_on=family.referred_on
     )
+    figures.refresh([family.pk])
     return family
 
 
@@ -278,6 +279,7 @@ def take_step(
             for u in case_managers or []
         )
     record(actor, AuditAction.TRANSITION, family)
+    figures.refresh([family.pk])
     if name == "admit":
         webhooks.family_event(
             webhooks.EventType.FAMILY_ADMITTED, family, admitted_on=family.admitted_on
@@ -451,6 +453,7 @@ def raise_flag(
         family=family, reason=reason, note=note.strip(), ends_on=ends_on, raised_by=actor.user
     )
     record(actor, AuditAction.CREATE, flag)
+    figures.refresh([family.pk], part="cases")
     notify(
         Kind.FLAGGED,
         [*family.case_managers.all(), *coordinators(family.project_id)],
@@ -482,6 +485,7 @@ def remove_flag(actor: Actor, flag: Flag, why: str) -> Flag:
     flag.removal_reason = why.strip()
     flag.save(update_fields=["removed_at", "removed_by", "removal_reason"])
     record(actor, AuditAction.UPDATE, flag)
+    figures.refresh([flag.family_id], part="cases")
     webhooks.emit(
         webhooks.EventType.FLAG_REMOVED,
         flag.family.project_id,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parcours.accounts.models import Role
-from parcours.cases import approvals, duplicates, history, services
+from parcours.cases import approvals, duplicates, figures, history, services
 from parcours.cases.access import (
     case_worker_required,
     is_case_worker,
@@ -48,6 +48,7 @@ from parcours.cases.listing import family_rows, for_table, table_page
 from parcours.cases.models import Approval, Family, Flag, PossibleDuplicate
 from parcours.privacy.audit import Actor, record_listed
 from parcours.privacy.models import AuditEvent
+from parcours.projects.models import Project
 
 
 @require_GET
@@ -56,7 +57,7 @@ def home(request):
     if user.has_role(Role.CASE_MANAGER):
         return redirect("cases:caseload")
     if user.has_role(Role.COORDINATOR):
-        return redirect("cases:list")
+        return redirect("dashboard:dashboard")
     return render(request, "cases/no_case_access.html")
 
 
@@ -108,7 +109,9 @@ def case_list(request):
         data = form.cleaned_data
         families = services.search(families, data["q"])  # ordered: exact names first
         searched = data["q"].strip()
-        if data["status"]:
+        if data["status"] == CaseListFilter.OPEN:
+            families = families.filter(status__in=(FamilyStatus.ACTIVE, FamilyStatus.PAUSED))
+        elif data["status"]:
             families = families.filter(status=data["status"])
         if data["case_manager"]:
             families = families.filter(case_managers=data["case_manager"])
@@ -117,6 +120,12 @@ def case_list(request):
             if data["flag"] != CaseListFilter.ANY_FLAG:
                 flags = flags.filter(reason__code=data["flag"])
             families = families.filter(pk__in=flags.values("family_id"))
+        if data["attention"]:
+            projects = Project.objects.filter(
+                pk__in=request.user.project_ids(Role.COORDINATOR, Role.CASE_MANAGER)
+            )
+            within = data["within"] if data["within"] is not None else figures.DEADLINE_DAYS
+            families = families.filter(figures.needing(data["attention"], projects, within=within))
     else:
         families = families.order_by(*services.LIST_ORDER)
     # No join to the project (the table does not show it): with it, SQLite put the project

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.cases import figures
 from parcours.cases.choices import FamilyStatus
 from parcours.casework.choices import ActionStatus, ConsentPurpose
 from parcours.casework.models import (
@@ -50,6 +51,8 @@ def _save(actor: Actor, obj, fields: list[str] | None = None):
     created = obj._state.adding
     obj.save(update_fields=fields if fields and not created else None)
     record(actor, AuditAction.CREATE if created else AuditAction.UPDATE, obj)
+    if isinstance(obj, Action | Contact | Review):  # what the figures count of casework
+        figures.refresh([obj.family_id], part="casework")
     return obj
 
 

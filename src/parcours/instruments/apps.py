@@ -7,8 +7,11 @@ class InstrumentsConfig(AppConfig):
     verbose_name = _("Instruments")
 
     def ready(self):
+        from parcours.cases import figures
         from parcours.casework.due import COLLECTORS
         from parcours.instruments.due import sheets
+        from parcours.instruments.figures import contribute
 
         if sheets not in COLLECTORS:
             COLLECTORS.append(sheets)
+        figures.contributes(contribute)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.cases import figures
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
 from parcours.instruments.prefill import PREFILL
@@ -102,6 +103,7 @@ def submit(actor: Actor, response: Response, raw, language: str) -> Response:
             not_to=actor.user,
         )
     record(actor, AuditAction.TRANSITION, response, family_id=response.family_id)
+    figures.refresh([response.family_id], part="instruments")
     tell_submitted([response])
     return response
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from parcours.cases import figures
 from parcours.cases.models import Family
 from parcours.casework.models import consents_to_evaluation
 from parcours.database import bulk_loading, insert_many, insert_objects
@@ -525,6 +526,7 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
         Response.objects.filter(pk__in=corrections.values()).update(
             status=ResponseStatus.SUPERSEDED
         )
+    figures.refresh({row.family_id for row in new}, part="instruments")
     return ImportResult(
         created=len(new),
         unchanged=len(reading.rows) - len(new),

@@ -9,11 +9,14 @@ class LegalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from parcours.cases import figures
         from parcours.casework.due import COLLECTORS
         from parcours.legal import seeds
         from parcours.legal.due import deadlines
+        from parcours.legal.figures import contribute
 
         post_migrate.connect(seeds.ensure, sender=self)
+        figures.contributes(contribute)
 
         if deadlines not in COLLECTORS:
             COLLECTORS.append(deadlines)

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from parcours.cases import figures
 from parcours.legal.models import (
     DeadlineOverride,
     DeadlineRule,
@@ -47,6 +48,7 @@ def save_procedure(actor: Actor, procedure: Procedure) -> Procedure:
             if procedure.person_id:
                 event.persons.add(procedure.person_id)
     _record(actor, procedure, created)
+    figures.refresh([procedure.family_id], part="legal")
     return procedure
 
 
@@ -109,6 +111,7 @@ def save_deadline(actor: Actor, deadline: DeadlineRule | DeadlineOverride):
     created = deadline._state.adding
     deadline.save()
     _record(actor, deadline, created)
+    _refresh_deadlines_of(deadline)
     return deadline
 
 
@@ -117,3 +120,14 @@ def remove_deadline_override(actor: Actor, override: DeadlineOverride) -> None:
     """The project follows the country's rule again."""
     record(actor, AuditAction.DELETE, override)
     override.delete()
+    _refresh_deadlines_of(override)
+
+
+def _refresh_deadlines_of(deadline: DeadlineRule | DeadlineOverride) -> None:
+    """A changed limit moves the deadline of every procedure under it: their files' figures
+    are counted again (a project's override: that project's files only)."""
+    rule_id = deadline.pk if isinstance(deadline, DeadlineRule) else deadline.rule_id
+    procedures = Procedure.objects.filter(deadline_rule_id=rule_id)
+    if isinstance(deadline, DeadlineOverride):
+        procedures = procedures.filter(family__project_id=deadline.project_id)
+    figures.refresh(procedures.values_list("family_id", flat=True).distinct(), part="legal")

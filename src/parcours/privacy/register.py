@@ -109,6 +109,8 @@ NOT_PERSONAL = {
     "cases.StatusChange.transition": _("a code"),
     "cases.AssignmentChange.kind": _("a code"),
     "cases.Approval.kind": _("a code"),
+    "cases.FamilyFigures.status": _("a code, counted on the dashboard"),
+    "cases.FamilyFigures.resolution": _("a code, counted on the dashboard"),
     "cases.Approval.decision": _("a code"),
     "cases.Approval.details": _("the date and codes of a closure asked for"),
     "casework.Contact.kind": _("a code"),

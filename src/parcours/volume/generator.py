@@ -20,6 +20,7 @@ from django.utils import timezone
 from faker import Faker
 
 from parcours.accounts.models import Membership, Role
+from parcours.cases import figures
 from parcours.cases.choices import (
     Assessment,
     EngagementAtClosure,
@@ -249,6 +250,7 @@ class Generator:
         self._legal(admitted)
         self._sheets(admitted)
         record_many(self.actor, AuditAction.CREATE, families)
+        figures.refresh([f.pk for f in families])  # as the services would, in the batch
         self.made.update(families=len(families), persons=len(members))
 
     # -- one family ------------------------------------------------------------------------

@@ -1,0 +1,233 @@
+"""The figures kept ready for counting (``FamilyFigures``): worked out from the source rows by
+each app's contributor, written by the services in the change's own transaction.
+
+A contributor takes families (with ``project_id``, ``status`` and ``admitted_on``) and the day,
+and returns ``{family id: {column: value}}`` for its columns. The cases app contributes its
+own; higher apps (casework, legal) add theirs when they are loaded, so this module never
+imports them. ``refresh`` writes what the contributors say; ``differences`` says where the
+stored rows and the source disagree (``parcours check-figures``).
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.db.models import Count, Min, Q
+
+from parcours.cases.choices import FamilyStatus
+from parcours.cases.models import Approval, Family, FamilyFigures, Flag, today
+
+Contributor = Callable[[list, datetime.date], dict]
+CONTRIBUTORS: list[Contributor] = []
+
+BATCH = 2000
+OPEN_ENDED = datetime.date.max
+
+
+def contributes(contributor: Contributor) -> Contributor:
+    """Register an app's contributor (from its AppConfig.ready); once only."""
+    if contributor not in CONTRIBUTORS:
+        CONTRIBUTORS.append(contributor)
+    return contributor
+
+
+@contributes
+def _cases(families: list, on: datetime.date) -> dict:
+    ids = [f.pk for f in families]
+    showing = (
+        Flag.objects.current(on)
+        .filter(family_id__in=ids)
+        .values("family_id")
+        .annotate(n=Count("id"), first_end=Min("ends_on"))
+    )
+    flags = {row["family_id"]: row for row in showing}
+    waiting = dict(
+        Approval.objects.filter(family_id__in=ids, decision="")
+        .values("family_id")
+        .annotate(n=Count("id"))
+        .values_list("family_id", "n")
+    )
+    values = {}
+    for family in families:
+        shown = flags.get(family.pk)
+        ends = shown and shown["first_end"]
+        values[family.pk] = {
+            "project_id": family.project_id,
+            "status": family.status,
+            "referred_on": family.referred_on,
+            "admitted_on": family.admitted_on,
+            "closed_on": family.closed_on,
+            "resolution": family.resolution,
+            "flags": shown["n"] if shown else 0,
+            "flags_change_on": ends + datetime.timedelta(days=1) if ends else None,
+            "approvals_waiting": waiting.get(family.pk, 0),
+        }
+    return values
+
+
+COLUMNS = [
+    "project_id",
+    "status",
+    "referred_on",
+    "admitted_on",
+    "closed_on",
+    "resolution",
+    "open_actions",
+    "first_action_due_on",
+    "last_contact_on",
+    "quiet_since",
+    "review_from",
+    "next_deadline_on",
+    "sheet_due_on",
+    "flags",
+    "flags_change_on",
+    "approvals_waiting",
+    "as_of",
+]
+
+
+def computed(family_ids: Iterable, on: datetime.date | None = None) -> dict:
+    """``{family id: FamilyFigures}`` as the source rows say today (or ``on``)."""
+    on = on or today()
+    families = _families(family_ids)
+    values = {f.pk: {"as_of": on} for f in families}
+    for contributor in CONTRIBUTORS:
+        for pk, columns in contributor(families, on).items():
+            values[pk].update(columns)
+    return {pk: FamilyFigures(family_id=pk, **columns) for pk, columns in values.items()}
+
+
+_READ = ("id", "project_id", "status", "referred_on", "admitted_on", "closed_on", "resolution")
+
+
+def _families(ids, fields=_READ) -> list:
+    return list(Family.objects.filter(pk__in=list(ids), pooled_from=None).only(*fields))
+
+
+def refresh(family_ids: Iterable, on: datetime.date | None = None, *, part: str = "") -> int:
+    """Write the figures of these families as the source says now: called by every service
+    that changes what they count, inside its transaction. A service that changes only its own
+    app's rows names that ``part`` (its app, "casework", say): only that contributor counts
+    again (a file without figures yet is counted whole)."""
+    ids = list(dict.fromkeys(family_ids))
+    if part:
+        on = on or today()
+        (contributor,) = [c for c in CONTRIBUTORS if c.__module__.split(".")[1] == part]
+        missing = []
+        for pk, columns in contributor(_families(ids), on).items():
+            if not FamilyFigures.objects.filter(family_id=pk).update(**columns):
+                missing.append(pk)
+        return len(ids) - len(missing) + (refresh(missing, on) if missing else 0)
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        rows = list(computed(ids[start : start + BATCH], on).values())
+        FamilyFigures.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["family"],
+            update_fields=[c for c in COLUMNS if c != "project_id"] + ["project"],
+        )
+        written += len(rows)
+    return written
+
+
+def refresh_all(on: datetime.date | None = None, progress=None) -> int:
+    """Every file's figures (after ``parcours generate``, or to repair after a check)."""
+    ids = list(Family.objects.filter(pooled_from=None).order_by().values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        done += refresh(ids[start : start + BATCH], on)
+        if progress:
+            progress(done, len(ids))
+    return done
+
+
+def bring_to_the_day(on: datetime.date | None = None) -> int:
+    """The daily run: the files whose date-dependent figures may have moved since the day they
+    were worked out for (a legal deadline, which counts while its notification is recent; a
+    flag whose last day went by; the closing sheet, owed for a while after closure)."""
+    on = on or today()
+    stale = FamilyFigures.objects.filter(
+        Q(next_deadline_on__isnull=False, as_of__lt=on)
+        | Q(flags_change_on__lte=on)
+        | Q(status=FamilyStatus.CLOSED, sheet_due_on__isnull=False, as_of__lt=on)
+    ).values_list("family_id", flat=True)
+    return refresh(list(stale), on)
+
+
+def differences(on: datetime.date | None = None, batch: int = BATCH) -> list[str]:
+    """Where the stored figures and the source rows disagree, one line each, naming the file
+    by its case number (or its id) and the column."""
+    on = on or today()
+    found = []
+    ids = list(Family.objects.filter(pooled_from=None).order_by().values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        stored = {f.family_id: f for f in FamilyFigures.objects.filter(family_id__in=chunk)}
+        names = dict(Family.objects.filter(pk__in=chunk).values_list("pk", "case_number"))
+        for pk, expected in computed(chunk, on).items():
+            name = names.get(pk) or str(pk)
+            row = stored.get(pk)
+            if row is None:
+                found.append(f"{name}: no figures kept")
+                continue
+            for column in COLUMNS:
+                if column == "as_of":
+                    continue
+                kept, source = getattr(row, column), getattr(expected, column)
+                if kept != source:
+                    found.append(f"{name}: {column} is {kept}, the source says {source}")
+    orphans = FamilyFigures.objects.exclude(family__in=Family.objects.filter(pooled_from=None))
+    found += [f"{f.family_id}: figures kept for no file" for f in orphans]
+    return found
+
+
+class Attention:
+    """What a file may need, as the case list filters it and the dashboard counts it."""
+
+    OVERDUE_ACTIONS = "overdue_actions"
+    REVIEW_OVERDUE = "review_overdue"
+    QUIET = "quiet"
+    DEADLINE = "deadline"
+    APPROVAL = "approval"
+    FLAGGED = "flagged"
+    SHEETS_DUE = "sheets_due"
+
+
+DEADLINE_DAYS = 14  # "legal deadlines in the next 14 days"
+
+
+def needing(
+    attention: str, projects, on: datetime.date | None = None, within=DEADLINE_DAYS, prefix=""
+) -> Q:
+    """The condition on ``Family`` (or on a model that reaches it by ``prefix``, such as
+    ``family__``) for files of ``projects`` that need ``attention`` on ``on``, read from the
+    figures: each project's own review interval and quiet period apply."""
+    on = on or today()
+
+    def q(**conditions) -> Q:
+        return Q(**{prefix + name: value for name, value in conditions.items()})
+
+    open_files = q(figures__status__in=(FamilyStatus.ACTIVE, FamilyStatus.PAUSED))
+    active = q(figures__status=FamilyStatus.ACTIVE)
+    if attention == Attention.OVERDUE_ACTIONS:
+        return open_files & q(figures__first_action_due_on__lt=on)
+    if attention == Attention.DEADLINE:
+        until = on + datetime.timedelta(days=within)
+        return open_files & q(figures__next_deadline_on__range=(on, until))
+    if attention == Attention.APPROVAL:
+        return q(figures__approvals_waiting__gt=0)
+    if attention == Attention.FLAGGED:
+        return q(figures__flags__gt=0)
+    if attention == Attention.SHEETS_DUE:
+        return q(figures__sheet_due_on__lte=on)
+    per_project = q(pk__in=[])
+    for project in projects:
+        if attention == Attention.REVIEW_OVERDUE:
+            since = on - datetime.timedelta(weeks=project.review_interval_weeks)
+            per_project |= q(project_id=project.pk, figures__review_from__lt=since)
+        elif attention == Attention.QUIET:
+            since = on - datetime.timedelta(days=project.contact_alert_days)
+            per_project |= q(project_id=project.pk, figures__quiet_since__lt=since)
+        else:
+            raise ValueError(f"no such attention: {attention}")
+    return active & per_project

@@ -1,0 +1,55 @@
+"""What casework contributes to the figures kept ready (parcours.cases.figures): open actions
+and the earliest due, the last contact, and the dates from which a file goes quiet and its
+review falls due, by the same rules as the family page (casework.schedule, casework.due)."""
+
+import datetime
+
+from django.db.models import Count, Max, Min
+
+from parcours.cases.choices import FamilyStatus
+from parcours.cases.models import StatusChange
+from parcours.casework.choices import ActionStatus
+from parcours.casework.models import Action, Contact, Review
+from parcours.casework.schedule import paused_days
+
+
+def _grouped(queryset, **aggregates) -> dict:
+    return {
+        row.pop("family_id"): row
+        for row in queryset.order_by().values("family_id").annotate(**aggregates)
+    }
+
+
+def contribute(families: list, on: datetime.date) -> dict:
+    ids = [f.pk for f in families]
+    actions = _grouped(
+        Action.objects.filter(family_id__in=ids, status=ActionStatus.OPEN),
+        n=Count("id"),
+        first_due=Min("due_on"),
+    )
+    contacts = _grouped(Contact.objects.filter(family_id__in=ids), last=Max("on"))
+    reviews = _grouped(Review.objects.filter(family_id__in=ids), last=Max("held_on"))
+    active = [f.pk for f in families if f.status == FamilyStatus.ACTIVE and f.admitted_on]
+    changes: dict = {}
+    for change in StatusChange.objects.filter(family_id__in=active).only(
+        "family_id", "at", "from_status", "to_status"
+    ):
+        changes.setdefault(change.family_id, []).append(change)
+    values = {}
+    for family in families:
+        last_contact = contacts.get(family.pk, {}).get("last")
+        quiet_since = review_from = None
+        if family.pk in active:
+            quiet_since = max(filter(None, [last_contact, family.admitted_on]))
+            base = max(filter(None, [reviews.get(family.pk, {}).get("last"), family.admitted_on]))
+            paused = paused_days(changes.get(family.pk, []), base, on)
+            review_from = base + datetime.timedelta(days=paused)
+        open_actions = actions.get(family.pk, {})
+        values[family.pk] = {
+            "open_actions": open_actions.get("n", 0),
+            "first_action_due_on": open_actions.get("first_due"),
+            "last_contact_on": last_contact,
+            "quiet_since": quiet_since,
+            "review_from": review_from,
+        }
+    return values

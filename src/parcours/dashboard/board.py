@@ -1,0 +1,196 @@
+"""What the dashboard counts, from the figures kept ready (parcours.cases.figures).
+
+Per case manager: their open files and, of those, the ones that need something (the case
+list's "needs attention" filters, so that every number opens exactly its files). Trends per
+month over two years and the outcomes of closed files, from the same table.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.models import Role, User
+from parcours.cases.choices import FamilyStatus, Resolution
+from parcours.cases.figures import Attention, needing
+from parcours.cases.models import Family, FamilyFigures
+from parcours.cases.services import eligible_case_managers
+
+OPEN = "open"
+MONTHS = 24
+
+# (key, heading, the case list's filter): the columns of the board, in order.
+COLUMNS = [
+    (OPEN, _("Open files"), {"status": OPEN}),
+    (Attention.OVERDUE_ACTIONS, _("Actions overdue"), {"attention": Attention.OVERDUE_ACTIONS}),
+    (Attention.REVIEW_OVERDUE, _("Reviews overdue"), {"attention": Attention.REVIEW_OVERDUE}),
+    (Attention.QUIET, _("Quiet too long"), {"attention": Attention.QUIET}),
+    (Attention.DEADLINE, _("Legal deadlines, 14 days"), {"attention": Attention.DEADLINE}),
+    (Attention.SHEETS_DUE, _("Sheets due"), {"attention": Attention.SHEETS_DUE}),
+    (Attention.APPROVAL, _("Approvals waiting"), {"attention": Attention.APPROVAL}),
+    (Attention.FLAGGED, _("Flagged"), {"attention": Attention.FLAGGED}),
+]
+
+
+@dataclass
+class Cell:
+    heading: str
+    value: int
+    url: str
+
+
+@dataclass
+class Line:
+    name: str
+    cells: list[Cell]
+
+
+@dataclass
+class Board:
+    columns: list[str]
+    lines: list[Line]
+    total: Line | None  # a coordinator's: every file of their projects, assigned or not
+
+
+def _aggregates(projects, on, prefix: str) -> dict:
+    open_files = Q(**{f"{prefix}figures__status__in": (FamilyStatus.ACTIVE, FamilyStatus.PAUSED)})
+    counts = {OPEN: Count(f"{prefix}pk" if prefix else "pk", filter=open_files)}
+    for key, _heading, _query in COLUMNS[1:]:
+        counts[key] = Count(
+            f"{prefix}pk" if prefix else "pk", filter=needing(key, projects, on, prefix=prefix)
+        )
+    return counts
+
+
+def _line(name: str, counts: dict, base: dict) -> Line:
+    cells = []
+    for key, heading, query in COLUMNS:
+        url = reverse("cases:list") + "?" + urlencode({**base, **query})
+        cells.append(Cell(str(heading), counts.get(key) or 0, url))
+    return Line(name, cells)
+
+
+def caseload(user, projects, on: datetime.date) -> Board:
+    """The board: a line per case manager (a case manager sees their own), and for a
+    coordinator the whole of their projects (assigned or not) as the last line."""
+    visible = Family.objects.visible_to(user)
+    coordinated = user.project_ids(Role.COORDINATOR)
+    links = Family.case_managers.through.objects.filter(family__in=visible)
+    if coordinated:
+        people = list(eligible_case_managers(*coordinated))
+    else:
+        people = [user]
+        links = links.filter(user=user)
+    per_person = {
+        row.pop("user_id"): row
+        for row in links.values("user_id").annotate(**_aggregates(projects, on, "family__"))
+    }
+    for person in User.objects.filter(pk__in=set(per_person) - {p.pk for p in people}):
+        people.append(person)  # someone who left the team and still holds files
+    lines = [
+        _line(p.get_full_name() or p.username, per_person.get(p.pk, {}), {"case_manager": p.pk})
+        for p in sorted(people, key=lambda p: (p.get_full_name() or p.username).lower())
+    ]
+    total = None
+    if coordinated:
+        total = _line(_("All files"), visible.aggregate(**_aggregates(projects, on, "")), {})
+    return Board([heading for _key, heading, _q in COLUMNS], lines, total)
+
+
+def _months(on: datetime.date) -> list[datetime.date]:
+    first = on.replace(day=1)
+    months = []
+    for back in range(MONTHS - 1, -1, -1):
+        year, month = divmod(first.month - 1 - back, 12)
+        months.append(datetime.date(first.year + year, month + 1, 1))
+    return months
+
+
+def trends(user, on: datetime.date) -> dict:
+    """Referrals, admissions and closures per month over two years, and the outcomes of the
+    files closed in that time."""
+    months = _months(on)
+    rows = FamilyFigures.objects.filter(family__in=Family.objects.visible_to(user))
+    series = {}
+    for key, column in (
+        ("referrals", "referred_on"),
+        ("admissions", "admitted_on"),
+        ("closures", "closed_on"),
+    ):
+        counted = (
+            rows.filter(**{f"{column}__gte": months[0], f"{column}__lte": on})
+            .annotate(month=TruncMonth(column))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        by_month = {_as_date(r["month"]): r["n"] for r in counted}
+        series[key] = [by_month.get(m, 0) for m in months]
+    outcomes = dict(
+        rows.filter(status=FamilyStatus.CLOSED, closed_on__gte=months[0], closed_on__lte=on)
+        .values("resolution")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("resolution", "n")
+    )
+    labels = dict(Resolution.choices)
+    return {
+        "months": months,
+        "series": series,
+        "outcomes": [
+            (labels.get(code, code) or "—", outcomes[code])
+            for code in [*Resolution.values, *(c for c in outcomes if c not in Resolution.values)]
+            if outcomes.get(code)
+        ],
+    }
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+SERIES_CLASSES = {
+    "referrals": "s-referrals",
+    "admissions": "s-admissions",
+    "closures": "s-closures",
+}
+CHART_WIDTH, CHART_HEIGHT, AXIS, MARGIN = 720, 180, 22, 24
+
+
+def column_chart(months: list[datetime.date], series: dict) -> dict:
+    """Three columns a month, drawn to the largest month; labels every third month."""
+    top = max([1, *(v for values in series.values() for v in values)])
+    slot = (CHART_WIDTH - 2 * MARGIN) / len(months)
+    width = max(1.0, slot / (len(series) + 1))
+    bars = []
+    for i, _month in enumerate(months):
+        for j, (key, values) in enumerate(series.items()):
+            height = round((CHART_HEIGHT - AXIS) * values[i] / top, 1)
+            bars.append(
+                {
+                    "x": round(MARGIN + i * slot + j * width + width / 2, 1),
+                    "y": round(CHART_HEIGHT - AXIS - height, 1),
+                    "w": round(width, 1),
+                    "h": height,
+                    "css": SERIES_CLASSES[key],
+                    "value": values[i],
+                }
+            )
+    ticks = [
+        {"x": round(MARGIN + i * slot + slot / 2, 1), "month": month}
+        for i, month in enumerate(months)
+        if i % 3 == 0
+    ]
+    return {
+        "bars": bars,
+        "ticks": ticks,
+        "top": top,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "axis_y": CHART_HEIGHT - AXIS,
+        "label_y": CHART_HEIGHT - 6,
+    }

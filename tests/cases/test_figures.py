@@ -1,0 +1,156 @@
+"""The figures kept ready for counting agree with the source rows after every kind of change,
+are brought to the day by the daily run, and `parcours check-figures` names what differs."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from parcours.cases import approvals, figures
+from parcours.cases import services as cases
+from parcours.cases.models import Approval, FamilyFigures
+from parcours.casework import services as casework
+from parcours.casework.models import Action, CasePlan, Contact, Review
+from parcours.legal import services as legal
+from parcours.legal.models import DeadlineOverride, DeadlineRule, Procedure
+from parcours.privacy.audit import Actor
+from tests.commands.test_import_cases import ROWS, _run
+from tests.instruments.test_sheets import _baseline, _start, _url
+
+TODAY = datetime.date(2026, 6, 15)  # the clock fixture's day
+
+
+def _agree():
+    assert figures.differences() == []
+
+
+def test_the_figures_follow_every_kind_of_change(
+    make_family, case_manager, coordinator, project, clock, tmp_path, login
+):
+    sara, marie = Actor(case_manager), Actor(coordinator)
+    family = make_family("referred")
+    _agree()
+    family = make_family("active")  # screening, admission
+    row = FamilyFigures.objects.get(family=family)
+    assert row.sheet_due_on == datetime.date(2026, 2, 1)  # the baseline, at admission
+    assert (row.status, row.quiet_since, row.review_from) == (
+        "active",
+        datetime.date(2026, 2, 1),
+        datetime.date(2026, 2, 1),
+    )
+    _agree()
+
+    client = login(case_manager)
+    sheet = _start(client, family)
+    client.post(_url(sheet), {**_baseline(), "action": "submit"})
+    row.refresh_from_db()
+    assert row.sheet_due_on == datetime.date(2027, 2, 1)  # the summary sheet, a year in
+    _agree()
+
+    casework.log_contact(sara, Contact(family=family, on=TODAY, kind="home_visit"), [])
+    action = casework.save_action(
+        sara, Action(family=family, description="Lawyer", actor="case_manager", due_on=TODAY)
+    )
+    casework.save_action(
+        sara, Action(family=family, description="School", actor="family", due_on=None)
+    )
+    row.refresh_from_db()
+    assert (row.open_actions, row.first_action_due_on, row.last_contact_on) == (2, TODAY, TODAY)
+    _agree()
+    action.status = "done"
+    action.completed_on = TODAY
+    casework.save_action(sara, action)
+    casework.record_review(sara, Review(family=family, held_on=datetime.date(2026, 5, 1)))
+    casework.save_plan(sara, CasePlan(family=family, needs="housing"))
+    _agree()
+
+    cases.take_step(sara, family, "pause", reason="hospital")
+    _agree()
+    cases.take_step(sara, family, "resume")
+    _agree()
+
+    reason = project.flag_reasons.get(code="medical")
+    flag = cases.raise_flag(sara, family, reason, ends_on=TODAY + datetime.timedelta(days=3))
+    row.refresh_from_db()
+    assert (row.flags, row.flags_change_on) == (1, TODAY + datetime.timedelta(days=4))
+    _agree()
+    cases.remove_flag(marie, flag, "better")
+    _agree()
+
+    project.approvals = True
+    project.save(update_fields=["approvals"])
+    family.project.refresh_from_db()
+    asked = approvals.request(sara, family, Approval.Kind.PLAN)
+    assert FamilyFigures.objects.get(family=family).approvals_waiting == 1
+    approvals.decide(marie, asked, Approval.Decision.APPROVED)
+    _agree()
+
+    rule = DeadlineRule.objects.get(country="BE", code="appeal")
+    legal.save_procedure(
+        sara,
+        Procedure(
+            family=family, type="asylum", status="refused", notified_on=TODAY, deadline_rule=rule
+        ),
+    )
+    row.refresh_from_db()
+    assert row.next_deadline_on == TODAY + datetime.timedelta(days=30)
+    _agree()
+    legal.save_deadline(
+        marie, DeadlineOverride(rule=rule, project=project, min_days=20, max_days=20)
+    )
+    row.refresh_from_db()
+    assert row.next_deadline_on == TODAY + datetime.timedelta(days=20)
+    _agree()
+
+    closing = approvals.request(
+        sara, family, Approval.Kind.CLOSURE, closed_on=TODAY, resolution="none",
+        engagement_at_closure="stopped_participating",
+    )  # fmt: skip
+    approvals.decide(marie, closing, Approval.Decision.APPROVED)
+    assert FamilyFigures.objects.get(family=family).status == "closed"
+    _agree()
+
+    row.refresh_from_db()
+    assert row.sheet_due_on == TODAY  # the closing summary sheet, owed from closure
+    _run(tmp_path, ROWS)  # import-cases
+    assert FamilyFigures.objects.filter(family__case_number="PT-2021-004").exists()
+    _agree()
+
+
+def test_the_daily_run_brings_the_figures_to_the_day(make_family, case_manager, project, clock):
+    family = make_family("active")
+    reason = project.flag_reasons.get(code="legal_emergency")
+    cases.raise_flag(Actor(case_manager), family, reason, ends_on=TODAY)
+    rule = DeadlineRule.objects.get(country="BE", code="appeal_accelerated_short")  # 5 days
+    legal.save_procedure(
+        Actor(case_manager),
+        Procedure(
+            family=family, type="asylum", status="refused", notified_on=TODAY, deadline_rule=rule
+        ),
+    )
+    later = TODAY + datetime.timedelta(days=6)
+    stale = figures.differences(on=later)  # the flag ended, the deadline passed
+    assert any("flags is 1" in line for line in stale)
+    assert any("next_deadline_on" in line for line in stale)
+    assert figures.bring_to_the_day(on=later) == 1
+    assert figures.differences(on=later) == []
+    row = FamilyFigures.objects.get(family=family)
+    assert (row.flags, row.next_deadline_on, row.as_of) == (0, None, later)
+
+
+def test_check_figures_names_each_difference_and_fixes_it_when_asked(make_family, clock):
+    family = make_family("active")
+    FamilyFigures.objects.filter(family=family).update(open_actions=7)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 difference"):
+        call_command("check_figures", stdout=out)
+    assert f"{family.case_number}: open_actions is 7, the source says 0" in out.getvalue()
+    FamilyFigures.objects.filter(family=family).delete()
+    out = io.StringIO()
+    call_command("check_figures", "--fix", stdout=out)
+    assert f"{family.case_number}: no figures kept" in out.getvalue()
+    out = io.StringIO()
+    call_command("check_figures", stdout=out)
+    assert "The figures agree with the source rows." in out.getvalue()

@@ -1,0 +1,117 @@
+"""The dashboard: per case manager, the open files and those that need something; every
+number opens exactly those files in the case list; trends and outcomes; only for case
+workers, each seeing what the gate lets them see."""
+
+import datetime
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from parcours.cases import services as cases
+from parcours.casework import services as casework
+from parcours.casework.models import Action, Contact
+from parcours.privacy.audit import Actor
+
+TODAY = datetime.date(2026, 6, 15)  # the clock fixture's day
+
+
+@pytest.fixture
+def caseload(make_family, case_manager, colleague, project, clock):
+    sara = Actor(case_manager)
+    quiet = make_family("active")  # admitted 1 February, no contact since
+    busy = make_family("active")
+    casework.log_contact(sara, Contact(family=busy, on=TODAY, kind="phone_call"), [])
+    casework.save_action(
+        sara,
+        Action(
+            family=busy,
+            description="Lawyer",
+            actor="case_manager",
+            due_on=TODAY - datetime.timedelta(days=3),
+        ),
+    )
+    cases.raise_flag(sara, busy, project.flag_reasons.get(code="medical"))
+    theirs = make_family("active", by=colleague)
+    closed = make_family("closed")
+    make_family("referred")
+    return {"quiet": quiet, "busy": busy, "theirs": theirs, "closed": closed}
+
+
+def _board(client):
+    page = client.get(reverse("dashboard:dashboard"))
+    assert page.status_code == 200
+    return page.context["board"], page
+
+
+def _rows_behind(client, url):
+    parts = urlsplit(url)
+    return client.get(parts.path, dict(parse_qsl(parts.query))).context["rows"]
+
+
+def test_every_number_opens_exactly_its_files(caseload, coordinator, case_manager, login):
+    client = login(coordinator)
+    board, _page = _board(client)
+    sara = next(line for line in board.lines if line.name == case_manager.get_full_name())
+    values = dict(zip(board.columns, (c.value for c in sara.cells), strict=True))
+    assert values["Open files"] == 2
+    assert values["Actions overdue"] == 1
+    assert values["Quiet too long"] == 1
+    assert values["Flagged"] == 1
+    assert values["Sheets due"] == 3  # two baselines due at admission, a closing sheet
+    assert board.total.cells[0].value == 3  # all open files of the project, Youssef's too
+    for line in [*board.lines, board.total]:
+        for cell in line.cells:
+            assert len(_rows_behind(client, cell.url)) == cell.value, cell.url
+
+
+def test_a_case_manager_sees_their_own_line_only(caseload, case_manager, colleague, login):
+    board, page = _board(login(colleague))
+    assert [line.name for line in board.lines] == [colleague.get_full_name()]
+    assert board.total is None
+    assert board.lines[0].cells[0].value == 1
+    assert caseload["busy"].case_number not in page.content.decode()
+
+
+def test_trends_count_the_months_and_outcomes(caseload, coordinator, login):
+    _unused, page = _board(login(coordinator))
+    trends = page.context["trends"]
+    assert trends["months"][-1] == datetime.date(2026, 6, 1) and len(trends["months"]) == 24
+    january = trends["months"].index(datetime.date(2026, 1, 1))
+    assert trends["series"]["referrals"][january] == 5  # all referred on 10 January
+    february = trends["months"].index(datetime.date(2026, 2, 1))
+    assert trends["series"]["admissions"][february] == 4
+    assert trends["series"]["closures"][trends["months"].index(datetime.date(2026, 5, 1))] == 1
+    assert page.context["outcome_chart"]["rows"][0]["value"] == 1
+    html = page.content.decode()
+    assert 'id="trend-table"' in html and "<svg" in html
+
+
+def test_the_dashboard_is_the_coordinators_home(coordinator, case_manager, login):
+    assert login(coordinator).get(reverse("home")).url == reverse("dashboard:dashboard")
+    assert login(case_manager).get(reverse("home")).url == reverse("cases:caseload")
+
+
+@pytest.mark.parametrize("who", ["evaluator", "administrator"])
+def test_others_get_404(request, who, login):
+    user = request.getfixturevalue(who)
+    assert login(user).get(reverse("dashboard:dashboard")).status_code == 404
+
+
+def test_a_coordinator_of_another_project_counts_nothing_of_ours(caseload, outsider, login):
+    board, _page = _board(login(outsider))
+    assert board.lines == []
+    assert all(cell.value == 0 for cell in board.total.cells)
+
+
+def test_the_query_count_does_not_grow_with_families(
+    make_family, coordinator, login, django_assert_max_num_queries, clock
+):
+    client = login(coordinator)
+    make_family("active")
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("dashboard:dashboard"))
+    for _ in range(5):
+        make_family("active")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("dashboard:dashboard"))
