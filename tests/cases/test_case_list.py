@@ -199,11 +199,11 @@ def test_the_list_query_count_does_not_grow_with_families(
 ):
     client = login(coordinator)
     make_family()
-    # 22: the page's own (on PostgreSQL, the planner's estimate before the count; the flag
+    # 23: the page's own (on PostgreSQL, the planner's estimate before the count; the flag
     # reasons of the filter, the rows' flags), the second factor's device, the bell's unread
     # notifications, the possible earlier files waiting, and the audit rows of the families
     # shown (appended under a lock, PostgreSQL's advisory lock, after the last row's chain).
-    with django_assert_max_num_queries(22) as few:
+    with django_assert_max_num_queries(23) as few:
         client.get(reverse("cases:list"))
     for i in range(8):  # born years apart: other families, not possible earlier files
         make_family(members=[make_person(birth=f"{1950 + 3 * i}-01-01")])
