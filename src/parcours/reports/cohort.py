@@ -35,6 +35,7 @@ from parcours.casework.models import Contact, consents_to_evaluation
 from parcours.dates import completed_months, completed_years
 from parcours.instruments.charts import WORSE_WHEN_HIGHER
 from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
+from parcours.privacy.crypto import normalise
 
 SCALES = {
     "impact": ["negative", "none", "limited", "some", "huge", "dont_know"],
@@ -225,29 +226,66 @@ def questions(scaled: dict, counts: dict, n: int) -> dict:
     return {code: _question_table(code, scaled[code], counts[code], n) for code in scaled}
 
 
-def free_text(cohort: Cohort, sheet_ids: set, free: str, shown: set) -> dict[str, list[str]]:
-    """The barriers named, per cluster. The few non-empty answers of the projects are found
-    by question first, then kept if their sheet is counted: driven by the sheets instead,
-    SQLite probed every sheet of the cohort (bench/report.py)."""
-    result: dict[str, list[str]] = {cluster: [] for cluster in BARRIERS}
+BARRIERS_SHOWN = 10  # barriers per cluster on the report page; the rest on a paged list
+
+
+def _barrier_rows(cohort: Cohort, sheet_ids: set, free: str, clusters):
+    """The barrier answers of the counted sheets, still sealed, oldest first, as
+    (cluster, family, response, code, sealed text). The few non-empty answers of the projects
+    are found by question first, then kept if their sheet is counted: driven by the sheets
+    instead, SQLite probed every sheet of the cohort (bench/report.py)."""
     if free == FreeText.NONE:
-        return result
-    cluster_of = {code: cluster for cluster, code in BARRIERS.items()}
+        return
+    cluster_of = {BARRIERS[cluster]: cluster for cluster in clusters}
     answers = Answer.objects.filter(
         code__in=cluster_of, response__family__project__in=cohort.projects
     ).exclude(text="")
     if free == FreeText.RELEASED:
         answers = answers.exclude(released_at=None)
-    sealed = Answer._meta.get_field("text")
     rows = answers.order_by("pk").values_list("response_id", "response__family_id", "code", "text")
-    for response, family, code, text in rows:
+    for response, family, code, sealed in rows.iterator(chunk_size=5000):
         if response in sheet_ids:
-            # Answer text is bound to its response and question (it is bulk-inserted).
-            text = sealed.unseal(text, f"{response}:{code}")
-            if text:
-                result[cluster_of[code]].append(text)
-                shown.add(family)
-    return result
+            yield cluster_of[code], family, response, code, sealed
+
+
+def _unsealed(response, code: str, sealed: str) -> str:
+    # Answer text is bound to its response and question (it is bulk-inserted).
+    return Answer._meta.get_field("text").unseal(sealed, f"{response}:{code}")
+
+
+def free_text(
+    cohort: Cohort, sheet_ids: set, free: str, shown: set, first: int | None = None
+) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """The barriers named per cluster, and how many: all of them, or the ``first`` few of
+    each (the report page, whose reader opens the rest page by page). Only the texts returned
+    are unsealed, and only their families added to ``shown``."""
+    texts: dict[str, list[str]] = {cluster: [] for cluster in BARRIERS}
+    named = dict.fromkeys(BARRIERS, 0)
+    for cluster, family, response, code, sealed in _barrier_rows(cohort, sheet_ids, free, BARRIERS):
+        if first is not None and len(texts[cluster]) >= first:
+            named[cluster] += 1
+            continue
+        text = _unsealed(response, code, sealed)
+        if text:
+            named[cluster] += 1
+            texts[cluster].append(text)
+            shown.add(family)
+    return texts, named
+
+
+def barriers_named(cohort: Cohort, free: str, cluster: str, search: str = "") -> list:
+    """Every barrier of one cluster the report counts, as (family, text), oldest first; with
+    ``search``, those holding it (case and accents folded)."""
+    sheet_ids = set(cohort.sheets().values_list("pk", flat=True))
+    wanted = normalise(search)
+    found = []
+    for _cluster, family, response, code, sealed in _barrier_rows(
+        cohort, sheet_ids, free, [cluster]
+    ):
+        text = _unsealed(response, code, sealed)
+        if text and wanted in normalise(text):
+            found.append((family, text))
+    return found
 
 
 def funnel(cohort: Cohort) -> dict:
@@ -481,19 +519,25 @@ def vulnerabilities(counts: dict[str, int]) -> dict:
     return dict(named.most_common())
 
 
-def compute(cohort: Cohort, free: str = FreeText.ALL, shown: set | None = None) -> dict:
+def compute(
+    cohort: Cohort,
+    free: str = FreeText.ALL,
+    shown: set | None = None,
+    barriers: int | None = None,
+) -> dict:
     """The whole report; with more than one project, a column of key figures per project.
 
     ``shown``, when given, receives the ids of the families whose free text the report holds
-    (the page audits them as read)."""
-    result = _compute(cohort, free, shown if shown is not None else set())
+    (the page audits them as read); ``barriers`` keeps only the first of each cluster's
+    barriers (the page), where the files keep them all."""
+    result = _compute(cohort, free, shown if shown is not None else set(), barriers)
     parts = cohort.parts()
     if parts:
         result["by_project"] = {label: _key_figures(part) for label, part in parts}
     return result
 
 
-def _compute(cohort: Cohort, free: str, shown: set) -> dict:
+def _compute(cohort: Cohort, free: str, shown: set, first: int | None) -> dict:
     families = cohort.families()
     sheets = cohort.sheets()
     sheet_ids = set(sheets.values_list("pk", flat=True))
@@ -501,13 +545,15 @@ def _compute(cohort: Cohort, free: str, shown: set) -> dict:
     family_count = families.count()
     scaled = scaled_questions()
     counts = answer_counts(sheets, [*scaled, VULNERABILITIES])
+    barriers, named = free_text(cohort, sheet_ids, free, shown, first)
     return {
         "selection": cohort.selection(),
         "n_sheets": n,
         "families": family_count,
         "questions": questions(scaled, counts, n),
         "clusters": CLUSTERS,
-        "barriers": free_text(cohort, sheet_ids, free, shown),
+        "barriers": barriers,
+        "barriers_named": named,
         "funnel": funnel(cohort),
         "profile": {
             **profile(families, family_count),

@@ -7,14 +7,20 @@ from parcours.downloads import file_name
 from parcours.reports.cohort import Cohort, FreeText, compute
 
 
-def report_for(cohort: Cohort, user) -> tuple[dict, set]:
-    """The report and the families whose free text it holds. What leaves the organisation
-    follows the families' consent to evaluation; free text stays with the organisation's
-    coordinators unless one of them released it."""
+def read_by(cohort: Cohort, user) -> str:
+    """Fit the cohort to its reader and say how much free text they get. What leaves the
+    organisation follows the families' consent to evaluation; free text stays with the
+    organisation's coordinators unless one of them released it."""
     coordinates_all = all(user.has_role(Role.COORDINATOR, p.pk) for p in cohort.projects)
     cohort.consented_only = not coordinates_all
+    return FreeText.ALL if coordinates_all else FreeText.RELEASED
+
+
+def report_for(cohort: Cohort, user, barriers: int | None = None) -> tuple[dict, set]:
+    """The report and the families whose free text it holds; ``barriers`` keeps the first
+    few of each cluster (the page)."""
     shown: set = set()
-    result = compute(cohort, FreeText.ALL if coordinates_all else FreeText.RELEASED, shown=shown)
+    result = compute(cohort, read_by(cohort, user), shown=shown, barriers=barriers)
     return result, shown
 
 

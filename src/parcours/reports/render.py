@@ -109,6 +109,19 @@ def to_xlsx(report: dict, title: str, language: str) -> bytes:
         return workbook(to_html(report, title, language), data_rows(report))
 
 
+def _cluster_title(definition, cluster: str, language: str) -> str:
+    heading = definition.groups.get(cluster, {})
+    return heading.get(language) or heading.get("en") or cluster
+
+
+def cluster_title(cluster: str, language: str) -> str:
+    """A cluster's heading as the Client Summary Sheet names it."""
+    from parcours.instruments.models import InstrumentVersion
+
+    definition = InstrumentVersion.objects.active("client_summary_sheet").definition
+    return _cluster_title(definition, cluster, language)
+
+
 def context(report: dict, title: str, language: str) -> dict:
     """What the HTML page and the PDF show: the seed's tables, with display percentages."""
     from parcours.instruments.models import InstrumentVersion
@@ -139,14 +152,14 @@ def context(report: dict, title: str, language: str) -> dict:
                 "bar": _bar(table),
             }
             (impact if table["scale"] == "impact" else quick).append(row)
-        heading = definition.groups.get(cluster, {})
         sections.append(
             {
                 "cluster": cluster,
-                "title": heading.get(language) or heading.get("en") or cluster,
+                "title": _cluster_title(definition, cluster, language),
                 "impact": impact,
                 "quick": quick,
                 "barriers": report.get("barriers", {}).get(cluster),
+                "barriers_named": report.get("barriers_named", {}).get(cluster, 0),
             }
         )
     impact_choices = [

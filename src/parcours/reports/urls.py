@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/", views.report, name="cohort"),
+    path("reports/barriers/", views.barriers, name="barriers"),
     path("reports/rounds/", views.rounds, name="rounds"),
     path("reports/rounds/<int:round_pk>/delete/", views.round_delete, name="round_delete"),
     path("reports/sheets/", views.sheets, name="sheets"),

@@ -1,12 +1,14 @@
 """The cohort report and its downloads, evaluation rounds, and the evaluators' sheet pages."""
 
 import tempfile
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,10 +23,11 @@ from parcours.jobs import services as jobs
 from parcours.privacy.audit import Actor, record, record_listed
 from parcours.privacy.models import AuditAction
 from parcours.reports import render as outputs
+from parcours.reports.cohort import BARRIERS, BARRIERS_SHOWN, barriers_named
 from parcours.reports.forms import ReportForm, RoundForm, coordinated_projects, reportable_projects
 from parcours.reports.jobs import report_file, sheets_file
 from parcours.reports.models import Round
-from parcours.reports.readers import report_file_name, report_for, report_title
+from parcours.reports.readers import read_by, report_file_name, report_for, report_title
 from parcours.reports.render import FORMATS, produce
 from parcours.reports.sheets import (
     evaluation_sheets,
@@ -51,7 +54,9 @@ def report(request):
         fmt = request.GET.get("format")
         if fmt in FORMATS and fmt != "html" and _large(projects):
             return _report_in_background(request, projects, fmt)
-        result, shown = report_for(cohort, request.user)
+        # The page shows each cluster's first barriers and links to the rest; a file has all.
+        first = None if fmt in FORMATS else BARRIERS_SHOWN
+        result, shown = report_for(cohort, request.user, barriers=first)
         record_listed(request, shown)  # families whose free text the report holds
         title = report_title(projects)
         if fmt in FORMATS:
@@ -69,6 +74,47 @@ def report(request):
         context.update(outputs.context(result, title, _language()), query=query.urlencode())
     context["may_define_rounds"] = coordinated_projects(request.user).exists()
     return render(request, "reports/report.html", context)
+
+
+BARRIERS_PER_PAGE = 50
+
+
+@require_GET
+def barriers(request):
+    """Every barrier named in one cluster of the report, 50 a page and searchable: the report
+    page shows the first few of each. The report's choices travel in the query."""
+    if not reportable_projects(request.user).exists():
+        raise Http404
+    cluster = request.GET.get("cluster")
+    if cluster not in BARRIERS:
+        raise Http404
+    form = ReportForm(request.GET, user=request.user)
+    report_query = request.GET.copy()
+    for key in ("cluster", "q", "page"):
+        report_query.pop(key, None)
+    if not form.is_valid():
+        return redirect(reverse("reports:cohort") + "?" + report_query.urlencode())
+    cohort = form.cohort()
+    search = request.GET.get("q", "").strip()[:100]
+    found = barriers_named(cohort, read_by(cohort, request.user), cluster, search)
+    page = Paginator(found, BARRIERS_PER_PAGE).get_page(request.GET.get("page"))
+    record_listed(request, {family for family, _text in page.object_list})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/barriers.html",
+        {
+            "cluster": cluster,
+            "cluster_title": outputs.cluster_title(cluster, _language()),
+            "title": report_title(cohort.projects),
+            "page": page,
+            "search": search,
+            "query": query.urlencode(),
+            "report_query": report_query.urlencode(),
+            "cluster_query": urlencode({"cluster": cluster}),
+        },
+    )
 
 
 def _large(projects) -> bool:
