@@ -72,6 +72,7 @@ CLUSTERS = {
     ],
 }
 BARRIERS = {"cluster1": "c1_barriers", "cluster2": "c2_barriers", "cluster3": "c3_barriers"}
+CLUSTER_OF = {code: cluster for cluster, code in BARRIERS.items()}
 VULNERABILITIES = "p04_vulnerabilities"
 
 
@@ -229,11 +230,11 @@ def questions(scaled: dict, counts: dict, n: int) -> dict:
 BARRIERS_SHOWN = 10  # barriers per cluster on the report page; the rest on a paged list
 
 
-def _barrier_rows(cohort: Cohort, sheet_ids: set, free: str, clusters):
-    """The barrier answers of the counted sheets, still sealed, oldest first, as
-    (cluster, family, response, code, sealed text). The few non-empty answers of the projects
-    are found by question first, then kept if their sheet is counted: driven by the sheets
-    instead, SQLite probed every sheet of the cohort (bench/report.py)."""
+def _barrier_rows(cohort: Cohort, sheet_ids: set, free: str, clusters, *, sealed: bool = True):
+    """The barrier answers of the counted sheets, oldest first, as (cluster, family,
+    response, code, sealed text or the answer's id). The few non-empty answers of the
+    projects are found by question first, then kept if their sheet is counted: driven by the
+    sheets instead, SQLite probed every sheet of the cohort (bench/report.py)."""
     if free == FreeText.NONE:
         return
     cluster_of = {BARRIERS[cluster]: cluster for cluster in clusters}
@@ -242,10 +243,12 @@ def _barrier_rows(cohort: Cohort, sheet_ids: set, free: str, clusters):
     ).exclude(text="")
     if free == FreeText.RELEASED:
         answers = answers.exclude(released_at=None)
-    rows = answers.order_by("pk").values_list("response_id", "response__family_id", "code", "text")
-    for response, family, code, sealed in rows.iterator(chunk_size=5000):
+    rows = answers.order_by("pk").values_list(
+        "response_id", "response__family_id", "code", "text" if sealed else "pk"
+    )
+    for response, family, code, text in rows:
         if response in sheet_ids:
-            yield cluster_of[code], family, response, code, sealed
+            yield cluster_of[code], family, response, code, text
 
 
 def _unsealed(response, code: str, sealed: str) -> str:
@@ -257,19 +260,33 @@ def free_text(
     cohort: Cohort, sheet_ids: set, free: str, shown: set, first: int | None = None
 ) -> tuple[dict[str, list[str]], dict[str, int]]:
     """The barriers named per cluster, and how many: all of them, or the ``first`` few of
-    each (the report page, whose reader opens the rest page by page). Only the texts returned
-    are unsealed, and only their families added to ``shown``."""
+    each (the report page, whose reader opens the rest page by page: only those are read,
+    unsealed and added to ``shown``)."""
     texts: dict[str, list[str]] = {cluster: [] for cluster in BARRIERS}
     named = dict.fromkeys(BARRIERS, 0)
-    for cluster, family, response, code, sealed in _barrier_rows(cohort, sheet_ids, free, BARRIERS):
-        if first is not None and len(texts[cluster]) >= first:
-            named[cluster] += 1
-            continue
-        text = _unsealed(response, code, sealed)
-        if text:
-            named[cluster] += 1
-            texts[cluster].append(text)
-            shown.add(family)
+    if first is None:
+        for cluster, family, response, code, sealed in _barrier_rows(
+            cohort, sheet_ids, free, BARRIERS
+        ):
+            text = _unsealed(response, code, sealed)
+            if text:
+                named[cluster] += 1
+                texts[cluster].append(text)
+                shown.add(family)
+        return texts, named
+    wanted = []
+    for cluster, _family, _response, _code, pk in _barrier_rows(
+        cohort, sheet_ids, free, BARRIERS, sealed=False
+    ):
+        named[cluster] += 1
+        if named[cluster] <= first:
+            wanted.append(pk)
+    rows = Answer.objects.filter(pk__in=wanted).order_by("pk")
+    for response, family, code, sealed in rows.values_list(
+        "response_id", "response__family_id", "code", "text"
+    ):
+        texts[CLUSTER_OF[code]].append(_unsealed(response, code, sealed))
+        shown.add(family)
     return texts, named
 
 
