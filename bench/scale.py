@@ -25,6 +25,7 @@ few of them, on the same generated data)
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -231,19 +232,33 @@ def _measure(args) -> dict:
 
     rows = {}
 
+    browser = None
+
     def page(name, url, floor, data=None, floor_query=""):
-        samples = _timed(lambda: get(url, data))
+        """What a user gets: p95 from outside, through parcours serve, beside the floor page
+        asked the same way; the same page asked in this process, beside its floor, in the
+        note (the difference is the server's: HTTP, gunicorn, the cookie)."""
+        inside = _timed(lambda: get(url, data))
+        inside_floor = _timed(lambda: get(floor + floor_query))
+        outside = _timed(lambda: browser.request(url, data), times=REQUESTS)
+        outside_floor = _timed(lambda: browser.request(floor + floor_query), times=REQUESTS)
         rows[name] = {
-            "ms": p95(samples),
-            "median_ms": statistics.median(samples) * 1000,
-            "floor_ms": p95(_timed(lambda: get(floor + floor_query))),
+            "ms": p95(outside),
+            "median_ms": statistics.median(outside) * 1000,
+            "floor_ms": p95(outside_floor),
+            "in_process_ms": round(p95(inside), 1),
+            "in_process_floor_ms": round(p95(inside_floor), 1),
             "unit": "ms p95",
         }
 
     parts = set(args.only or PARTS)
     base = f"/floor/{project.pk}"
     if "pages" in parts:
-        _pages(page, base, project, manager, member, family, deep)
+        with _served() as served:
+            browser = Browser(served, client.cookies["sessionid"].value)
+            for _worker in range(4):  # each worker's first request loads what it keeps
+                browser.request("/cases/")
+            _pages(page, base, project, manager, member, family, deep)
     reckoned = 0.0
     if "report" in parts:
         reckoned = _report(rows, project)
@@ -601,8 +616,9 @@ def _matching(project) -> dict:
     }
 
 
-def _serve(rows, project, client) -> None:
-    """Requests per second of the case list under parcours serve, and of its floor."""
+@contextlib.contextmanager
+def _served(workers: int = 2):
+    """parcours serve (gunicorn, as in production) on a free port, until the block ends."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(BENCH)}
     server = subprocess.Popen(
@@ -614,14 +630,13 @@ def _serve(rows, project, client) -> None:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
     try:
         for _attempt in range(200):
             try:
@@ -629,11 +644,55 @@ def _serve(rows, project, client) -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        served = _throughput(base, "/cases/", cookie)
-        floor = _throughput(base, f"/floor/{project.pk}/cases/", cookie)
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+class Browser:
+    """A signed-in person's browser against a running server: the session's cookie, the CSRF
+    token a form carries, a new connection per request (gunicorn's sync workers close it)."""
+
+    def __init__(self, base: str, session: str):
+        self.base = base
+        self.cookies = {"sessionid": session}
+        self.token = ""
+
+    def request(self, path: str, data: dict | None = None) -> bytes:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if data is not None:
+            if not self.token:
+                self._csrf(path)
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.token}).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            if reply.status != 200:
+                raise SystemExit(f"{path}: {reply.status}")
+            return reply.read()
+
+    def _csrf(self, path: str) -> None:
+        request = urllib.request.Request(
+            self.base + path, headers={"Cookie": f"sessionid={self.cookies['sessionid']}"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            page = reply.read().decode()
+            for header in reply.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                if name == "csrftoken":
+                    self.cookies["csrftoken"] = rest.split(";")[0]
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def _serve(rows, project, client) -> None:
+    """Requests per second of the case list under parcours serve, and of its floor."""
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    with _served() as base:
+        served = _throughput(base, "/cases/", cookie)
+        floor = _throughput(base, f"/floor/{project.pk}/cases/", cookie)
     rows["case list under parcours serve"] = {
         "per_s": round(served, 1),
         "floor_per_s": round(floor, 1),
@@ -661,6 +720,10 @@ def _print(results: dict) -> None:
         note = []
         if "median_ms" in row:
             note.append(f"p95; median {row['median_ms']:.1f} ms")
+        if "in_process_ms" in row:
+            note.append(
+                f"in process {row['in_process_ms']} ms, floor {row['in_process_floor_ms']} ms"
+            )
         if "peak_mb" in row:
             note.append(f"peak {row['peak_mb']} MB")
         if "rows_per_s" in row:
