@@ -210,10 +210,11 @@ def make_family(project, case_manager, coordinator):
 
 
 def consent_to_evaluation(family, by, on=datetime.date(2026, 2, 1)):
-    """The family's consent to evaluation, in force from ``on``."""
+    """The family's consent to evaluation, in force from ``on``, recorded by the service."""
     from parcours.casework.models import Consent
+    from parcours.casework.services import record_consent
 
-    return Consent.objects.create(family=family, purpose="evaluation", given_on=on, recorded_by=by)
+    return record_consent(Actor(by), Consent(family=family, purpose="evaluation", given_on=on))
 
 
 def form_data(form) -> dict:

@@ -7,16 +7,24 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils import timezone
 
-from parcours.cases import approvals, figures
+from parcours.cases import ages, approvals, figures
 from parcours.cases import services as cases
+from parcours.cases.choices import PersonRole
 from parcours.cases.models import Approval, FamilyFigures
 from parcours.casework import services as casework
 from parcours.casework.models import Action, CasePlan, Contact, Review
+from parcours.instruments.models import BaselineScore
 from parcours.legal import services as legal
 from parcours.legal.models import DeadlineOverride, DeadlineRule, Procedure
 from parcours.privacy.audit import Actor
+from parcours.privacy.fields import PartialDate
+from parcours.reports.cohort import Cohort, compute
+from parcours.rights.erasure import erase
 from tests.commands.test_import_cases import ROWS, _run
+from tests.conftest import consent_to_evaluation, make_person
 from tests.instruments.test_sheets import _baseline, _start, _url
 
 TODAY = datetime.date(2026, 6, 15)  # the clock fixture's day
@@ -47,6 +55,11 @@ def test_the_figures_follow_every_kind_of_change(
     client.post(_url(sheet), {**_baseline(), "action": "submit"})
     row.refresh_from_db()
     assert row.sheet_due_on == datetime.date(2027, 2, 1)  # the summary sheet, a year in
+    _agree()
+    again = client.post(reverse("instruments:start", args=[family.pk, "baseline"])).url
+    client.post(again, {**_baseline(b08_wellbeing="8"), "action": "submit"})
+    pair = BaselineScore.objects.get(family=family, code="b08_wellbeing")
+    assert (pair.first, pair.latest, pair.scores) == (5, 8, 2)
     _agree()
 
     casework.log_contact(sara, Contact(family=family, on=TODAY, kind="home_visit"), [])
@@ -114,6 +127,26 @@ def test_the_figures_follow_every_kind_of_change(
 
     row.refresh_from_db()
     assert row.sheet_due_on == TODAY  # the closing summary sheet, owed from closure
+
+    # The members, as the cohort report counts them.
+    assert (row.adults, row.children, row.age_40_59, row.age_6_11) == (1, 1, 1, 1)
+    assert row.ages_on == TODAY
+    teen = cases.save_person(
+        sara,
+        make_person(PersonRole.CHILD, "Yusuf", birth="2008-06-16", family=family,
+                    arrival_date=datetime.date(2015, 3, 1)),
+    )  # fmt: skip
+    row.refresh_from_db()
+    assert (row.children, row.children_adult, row.age_12_17) == (2, 0, 1)
+    assert row.arrived_on == datetime.date(2015, 3, 1)
+    _agree()
+    teen.birth_date = PartialDate.parse("2008")  # the year alone: 18 at the end of it
+    cases.save_person(sara, teen)
+    _agree()
+    erase(marie, family, "asked", person=teen)
+    row.refresh_from_db()
+    assert (row.adults, row.children, row.age_12_17, row.age_18_24) == (1, 2, 0, 0)
+    _agree()
     _run(tmp_path, ROWS)  # import-cases
     assert FamilyFigures.objects.filter(family__case_number="PT-2021-004").exists()
     _agree()
@@ -140,6 +173,57 @@ def test_the_daily_run_brings_the_figures_to_the_day(make_family, case_manager, 
     assert (row.flags, row.next_deadline_on, row.as_of) == (0, None, later)
 
 
+def test_the_daily_run_of_ages_counts_again_the_families_whose_members_changed_band(
+    make_family, case_manager, project, clock, monkeypatch
+):
+    family = make_family("active", members=[make_person()])
+    other = make_family("active")  # a child whose birthday is not today
+    cases.save_person(
+        Actor(case_manager),
+        make_person(PersonRole.CHILD, "Yusuf", birth="2008-06-16", family=family),
+    )
+    row = FamilyFigures.objects.get(family=family)
+    assert (row.children, row.children_adult, row.age_12_17, row.age_18_24) == (1, 0, 1, 0)
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: clock + datetime.timedelta(days=1))
+    # Before the run the report works the file out for the day: Yusuf is 18 today.
+    before = compute(Cohort([project]))["profile"]
+    assert (before["children"], before["children_over_18"]) == (2, 1)
+    _count, moved = ages.reckon()
+    assert moved == {family.pk}  # only the family whose member changed band
+    assert figures.ages_to_the_day(moved) == 1
+    row.refresh_from_db()
+    assert (row.children_adult, row.age_12_17, row.age_18_24, row.ages_on) == (1, 0, 1, tomorrow)
+    assert FamilyFigures.objects.get(family=other).ages_on == tomorrow
+    assert figures.differences(on=tomorrow) == []
+    assert compute(Cohort([project]))["profile"] == before
+
+
+def test_a_consent_withdrawn_from_tomorrow_leaves_the_outside_report_before_the_daily_run(
+    make_family, coordinator, project, clock, monkeypatch
+):
+    family, other = make_family("active"), make_family("active")
+    consent = consent_to_evaluation(family, coordinator)
+    consent_to_evaluation(other, coordinator)
+    row = FamilyFigures.objects.get(family=family)
+    assert (row.evaluation_consent, row.consent_change_on) == (True, None)
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    casework.withdraw_consent(Actor(coordinator), consent, tomorrow)
+    row.refresh_from_db()
+    assert (row.evaluation_consent, row.consent_change_on) == (True, tomorrow)
+    outside = Cohort([project], consented_only=True)
+    assert set(outside.families().values_list("pk", flat=True)) == {family.pk, other.pk}
+    monkeypatch.setattr(timezone, "now", lambda: clock + datetime.timedelta(days=1))
+    # Before the daily run: the consent itself is asked, not the figures of yesterday.
+    assert set(outside.families().values_list("pk", flat=True)) == {other.pk}
+    assert outside.selection()["without_evaluation_consent"] == 1
+    assert figures.bring_to_the_day() == 1
+    row.refresh_from_db()
+    assert (row.evaluation_consent, row.consent_change_on) == (False, None)
+    assert set(outside.families().values_list("pk", flat=True)) == {other.pk}
+    _agree()
+
+
 def test_check_figures_names_each_difference_and_fixes_it_when_asked(make_family, clock):
     family = make_family("active")
     FamilyFigures.objects.filter(family=family).update(open_actions=7)
@@ -147,6 +231,14 @@ def test_check_figures_names_each_difference_and_fixes_it_when_asked(make_family
     with pytest.raises(CommandError, match="1 difference"):
         call_command("check_figures", stdout=out)
     assert f"{family.case_number}: open_actions is 7, the source says 0" in out.getvalue()
+    BaselineScore.objects.create(family=family, code="b08_wellbeing", first=2, latest=5, scores=2)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="2 difference"):
+        call_command("check_figures", stdout=out)
+    assert (
+        f"{family.case_number}: Baseline b08_wellbeing (first, latest, scores) is (2, 5, 2), "
+        "the source says None"
+    ) in out.getvalue()
     FamilyFigures.objects.filter(family=family).delete()
     out = io.StringIO()
     call_command("check_figures", "--fix", stdout=out)
@@ -154,3 +246,4 @@ def test_check_figures_names_each_difference_and_fixes_it_when_asked(make_family
     out = io.StringIO()
     call_command("check_figures", stdout=out)
     assert "The figures agree with the source rows." in out.getvalue()
+    assert not BaselineScore.objects.exists()

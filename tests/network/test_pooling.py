@@ -13,9 +13,9 @@ from pypdf import PdfReader
 
 from parcours.accounts.models import Membership, Role
 from parcours.accounts.services import create_user
-from parcours.cases import services
+from parcours.cases import figures, services
 from parcours.cases.choices import Assessment, PersonRole
-from parcours.cases.models import Family
+from parcours.cases.models import Family, FamilyFigures
 from parcours.casework.models import Contact
 from parcours.instruments.transfer import import_responses
 from parcours.network.models import PooledSource
@@ -142,6 +142,14 @@ def test_the_network_report_shows_each_project_beside_the_pooled_totals(
     out = io.StringIO()
     call_command("import_evaluation", "--into", "network", *files, stdout=out)
     assert "Plan Together (JRS Belgium): 13 families, 12 sheets (added)" in out.getvalue()
+    # The pooled families' figures are kept like the organisation's own (the report counts
+    # their members from them).
+    pooled = Family.objects.filter(project=network)
+    kept = {row.family_id: row for row in FamilyFigures.objects.filter(family__in=pooled)}
+    assert len(kept) == 16
+    for pk, source in figures.computed(kept).items():
+        for column in figures.COLUMNS:
+            assert getattr(kept[pk], column) == getattr(source, column), column
     report = compute(Cohort([network]))
     assert (report["n_sheets"], report["families"]) == (15, 15)
     columns = report["by_project"]

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.cases import services
+from parcours.cases import figures, services
 from parcours.cases.choices import Assessment, PersonRole
 from parcours.instruments.models import Answer, Response
 from parcours.privacy.audit import Actor
@@ -243,6 +243,7 @@ def test_baseline_change_is_drawn_with_a_text_alternative(make_family, coordinat
             submitted_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))),
         )
         Answer.objects.create(response=sheet, code="b08_wellbeing", value=score)
+    figures.refresh([family.pk], part="instruments")  # as the services do
     page = login(coordinator).get(reverse("reports:cohort"), {"projects": [project.pk]})
     assert page.context["report"]["baseline_change"]["b08_wellbeing"]["mean_improvement"] == 3
     chart = page.context["baseline_chart"]

@@ -6,6 +6,7 @@ once a day (PARCOURS_DAILY, as analytics tables are refreshed in DHIS2), saving 
 works theirs out at once, and the report decrypts only the members without a band for today.
 """
 
+import uuid
 from collections.abc import Callable, Iterable
 
 from django.db import connection
@@ -54,23 +55,28 @@ def reckon_people(people: list[Person]) -> None:
     _store([(p.pk, bands.band_on(p.birth_date, p.age_band, day)) for p in people], day)
 
 
-def reckon(progress: Callable[[int, int], None] | None = None) -> int:
+def reckon(progress: Callable[[int, int], None] | None = None) -> tuple[int, set]:
     """Every member's band for today, a batch at a time (each batch one upsert: a member
-    saved meanwhile keeps the band its save worked out, which is the same)."""
+    saved meanwhile keeps the band its save worked out, which is the same). Returns how many
+    members, and the families of those whose band moved (their figures are counted again)."""
     day = today()
     keys = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    moved: set = set()
     for start in range(0, len(keys), BATCH):
         chunk = keys[start : start + BATCH]
-        _store(
-            [
-                (key, bands.band_on(birth, pooled, day))
-                for key, birth, _role, pooled in unsealed_births(
-                    Person.objects.filter(pk__gte=chunk[0], pk__lte=chunk[-1])
-                )
-            ],
-            day,
+        people = Person.objects.filter(pk__gte=chunk[0], pk__lte=chunk[-1])
+        before = dict(
+            ReckonedAge.objects.filter(person__in=people).values_list("person_id", "band")
         )
+        worked_out = [
+            (key, bands.band_on(birth, pooled, day))
+            for key, birth, _role, pooled in unsealed_births(people)
+        ]
+        changed = [key for key, band in worked_out if before.get(uuid.UUID(str(key))) != band]
+        if changed:
+            moved.update(Person.objects.filter(pk__in=changed).values_list("family_id", flat=True))
+        _store(worked_out, day)
         if progress:
             progress(min(start + BATCH, len(keys)), len(keys))
     refresh_statistics(table=ReckonedAge._meta.db_table)
-    return len(keys)
+    return len(keys), moved

@@ -9,12 +9,16 @@ stored rows and the source disagree (``parcours check-figures``).
 """
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Case, Count, F, Min, Q, When
 
-from parcours.cases.choices import FamilyStatus
-from parcours.cases.models import Approval, Family, FamilyFigures, Flag, today
+from parcours import bands
+from parcours.cases.ages import unsealed_births
+from parcours.cases.choices import FamilyStatus, PersonRole
+from parcours.cases.models import Approval, Family, FamilyFigures, Flag, Person, today
 
 Contributor = Callable[[list, datetime.date], dict]
 CONTRIBUTORS: list[Contributor] = []
@@ -30,9 +34,30 @@ def contributes(contributor: Contributor) -> Contributor:
     return contributor
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A table of figures an app keeps beside FamilyFigures (rows per family and something
+    else, such as a Baseline item): ``write(ids)`` counts those families again from the
+    source, ``check(ids, case numbers)`` names what differs."""
+
+    part: str  # the app, as services name it to ``refresh``
+    write: Callable[[list], None]
+    check: Callable[[list, dict], list[str]]
+
+
+KEPT: list[Kept] = []
+
+
+def keeps(kept: Kept) -> None:
+    """Register a table an app keeps (from its AppConfig.ready); once only."""
+    if kept not in KEPT:
+        KEPT.append(kept)
+
+
 @contributes
 def _cases(families: list, on: datetime.date) -> dict:
     ids = [f.pk for f in families]
+    members = members_on(ids, on)
     showing = (
         Flag.objects.current(on)
         .filter(family_id__in=ids)
@@ -60,8 +85,76 @@ def _cases(families: list, on: datetime.date) -> dict:
             "flags": shown["n"] if shown else 0,
             "flags_change_on": ends + datetime.timedelta(days=1) if ends else None,
             "approvals_waiting": waiting.get(family.pk, 0),
+            **(members.get(family.pk) or _no_members(on)),
         }
     return values
+
+
+# The column of each age band: "0-5" is age_0_5, "60+" age_60.
+AGE_COLUMNS = {
+    label: "age_" + label.replace("-", "_").rstrip("+") for label, _low in bands.AGE_BANDS
+}
+MEMBER_COLUMNS = [
+    *AGE_COLUMNS.values(),
+    "adults",
+    "children",
+    "children_adult",
+    "arrived_on",
+    "years_floor",
+    "ages_on",
+]
+AGE_DEPENDENT = {*AGE_COLUMNS.values(), "adults", "children_adult"}
+YEARS_FLOORS = dict(bands.YEARS_BANDS)
+
+
+def _no_members(on: datetime.date) -> dict:
+    return {
+        **dict.fromkeys(AGE_COLUMNS.values(), 0),
+        "adults": 0,
+        "children": 0,
+        "children_adult": 0,
+        "arrived_on": None,
+        "years_floor": None,
+        "ages_on": on,
+    }
+
+
+def members_on(family_ids: list, on: datetime.date) -> dict:
+    """The member columns of these families on ``on``, as the cohort report counts them: each
+    member's band of that day where the daily run or a save worked it out, else from the sealed
+    birth date (or a pooled member's band); adults by band, or by role when the age is not
+    known; the earliest arrival, and the highest floor of the pooled bands of years."""
+    people = Person.objects.filter(family_id__in=family_ids).order_by()
+    reckoned = Case(When(reckoned_age__on=on, then=F("reckoned_age__band")), default=None)
+    rows = list(
+        people.annotate(band=reckoned).values_list(
+            "pk", "family_id", "role", "arrival_date", "years_band", "band"
+        )
+    )
+    unknown = [row[0] for row in rows if row[5] is None]
+    worked_out = {}
+    if unknown:
+        for key, birth, _role, pooled in unsealed_births(Person.objects.filter(pk__in=unknown)):
+            worked_out[uuid.UUID(str(key))] = bands.band_on(birth, pooled, on)
+    result: dict = {}
+    for pk, family, role, arrival, years_band, band in rows:
+        columns = result.setdefault(family, _no_members(on))
+        band = worked_out.get(pk, "") if band is None else band
+        if band:
+            columns[AGE_COLUMNS[band]] += 1
+        adult = bands.adult_by_band(band, role == PersonRole.CHILD)
+        columns["adults"] += adult
+        if role == PersonRole.CHILD:
+            columns["children"] += 1
+            columns["children_adult"] += adult
+        if arrival is not None:
+            first = columns["arrived_on"]
+            columns["arrived_on"] = arrival if first is None else min(first, arrival)
+        elif years_band in YEARS_FLOORS:
+            floor = columns["years_floor"]
+            low = YEARS_FLOORS[years_band]
+            columns["years_floor"] = low if floor is None else max(floor, low)
+    return result
 
 
 COLUMNS = [
@@ -81,6 +174,14 @@ COLUMNS = [
     "flags",
     "flags_change_on",
     "approvals_waiting",
+    *MEMBER_COLUMNS,
+    "evaluation_consent",
+    "consent_change_on",
+    "contacts_home_visit",
+    "contacts_phone_call",
+    "contacts_message",
+    "contacts_office_meeting",
+    "contacts_accompaniment",
     "as_of",
 ]
 
@@ -96,11 +197,22 @@ def computed(family_ids: Iterable, on: datetime.date | None = None) -> dict:
     return {pk: FamilyFigures(family_id=pk, **columns) for pk, columns in values.items()}
 
 
-_READ = ("id", "project_id", "status", "referred_on", "admitted_on", "closed_on", "resolution")
+_READ = (
+    "id",
+    "project_id",
+    "pooled_from_id",
+    "status",
+    "referred_on",
+    "admitted_on",
+    "closed_on",
+    "resolution",
+)
 
 
 def _families(ids, fields=_READ) -> list:
-    return list(Family.objects.filter(pk__in=list(ids), pooled_from=None).only(*fields))
+    """Every file, pooled ones too (the cohort report counts their members; the case list and
+    the dashboard never see them, the gate leaves them out)."""
+    return list(Family.objects.filter(pk__in=list(ids)).only(*fields))
 
 
 def refresh(family_ids: Iterable, on: datetime.date | None = None, *, part: str = "") -> int:
@@ -109,6 +221,10 @@ def refresh(family_ids: Iterable, on: datetime.date | None = None, *, part: str 
     app's rows names that ``part`` (its app, "casework", say): only that contributor counts
     again (a file without figures yet is counted whole)."""
     ids = list(dict.fromkeys(family_ids))
+    for kept in KEPT:
+        if not part or kept.part == part:
+            for start in range(0, len(ids), BATCH):
+                kept.write(ids[start : start + BATCH])
     if part:
         on = on or today()
         (contributor,) = [c for c in CONTRIBUTORS if c.__module__.split(".")[1] == part]
@@ -132,7 +248,7 @@ def refresh(family_ids: Iterable, on: datetime.date | None = None, *, part: str 
 
 def refresh_all(on: datetime.date | None = None, progress=None) -> int:
     """Every file's figures (after ``parcours generate``, or to repair after a check)."""
-    ids = list(Family.objects.filter(pooled_from=None).order_by().values_list("pk", flat=True))
+    ids = list(Family.objects.order_by().values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), BATCH):
         done += refresh(ids[start : start + BATCH], on)
@@ -144,14 +260,25 @@ def refresh_all(on: datetime.date | None = None, progress=None) -> int:
 def bring_to_the_day(on: datetime.date | None = None) -> int:
     """The daily run: the files whose date-dependent figures may have moved since the day they
     were worked out for (a legal deadline, which counts while its notification is recent; a
-    flag whose last day went by; the closing sheet, owed for a while after closure)."""
+    flag whose last day went by; the closing sheet, owed for a while after closure; a consent
+    given or withdrawn from that day)."""
     on = on or today()
     stale = FamilyFigures.objects.filter(
         Q(next_deadline_on__isnull=False, as_of__lt=on)
         | Q(flags_change_on__lte=on)
         | Q(status=FamilyStatus.CLOSED, sheet_due_on__isnull=False, as_of__lt=on)
+        | Q(consent_change_on__lte=on)
     ).values_list("family_id", flat=True)
     return refresh(list(stale), on)
+
+
+def ages_to_the_day(moved: Iterable, on: datetime.date | None = None) -> int:
+    """After the daily run of the members' age bands: the files whose members changed band are
+    counted again; every other file's age columns hold for the day as they are."""
+    on = on or today()
+    refresh(list(moved), on, part="cases")
+    FamilyFigures.objects.filter(Q(ages_on__lt=on) | Q(ages_on=None)).update(ages_on=on)
+    return len(moved)
 
 
 def differences(on: datetime.date | None = None, batch: int = BATCH) -> list[str]:
@@ -159,7 +286,7 @@ def differences(on: datetime.date | None = None, batch: int = BATCH) -> list[str
     by its case number (or its id) and the column."""
     on = on or today()
     found = []
-    ids = list(Family.objects.filter(pooled_from=None).order_by().values_list("pk", flat=True))
+    ids = list(Family.objects.order_by().values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         stored = {f.family_id: f for f in FamilyFigures.objects.filter(family_id__in=chunk)}
@@ -171,12 +298,16 @@ def differences(on: datetime.date | None = None, batch: int = BATCH) -> list[str
                 found.append(f"{name}: no figures kept")
                 continue
             for column in COLUMNS:
-                if column == "as_of":
+                if column in ("as_of", "ages_on"):
                     continue
+                if column in AGE_DEPENDENT and row.ages_on != on:
+                    continue  # of another day: the report works them out for its own
                 kept, source = getattr(row, column), getattr(expected, column)
                 if kept != source:
                     found.append(f"{name}: {column} is {kept}, the source says {source}")
-    orphans = FamilyFigures.objects.exclude(family__in=Family.objects.filter(pooled_from=None))
+        for kept in KEPT:
+            found += kept.check(chunk, names)
+    orphans = FamilyFigures.objects.exclude(family__in=Family.objects.all())
     found += [f"{f.family_id}: figures kept for no file" for f in orphans]
     return found
 

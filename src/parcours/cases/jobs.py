@@ -11,7 +11,8 @@ from parcours.jobs.services import Outcome, background
 def reckon_ages(job, progress) -> Outcome:
     step = _("Working out the members' age bands for today")
     progress(step)
-    count = ages.reckon(lambda done, total: progress(step, done, total))
+    count, moved = ages.reckon(lambda done, total: progress(step, done, total))
+    figures.ages_to_the_day(moved)
     return Outcome(lines=[_("%(n)s member(s) given today's age band.") % {"n": count}])
 
 

@@ -745,6 +745,32 @@ class FamilyFigures(models.Model):
     flags = models.PositiveSmallIntegerField(default=0)  # showing on as_of
     flags_change_on = models.DateField(null=True)  # the day after the first flag's last day
     approvals_waiting = models.PositiveSmallIntegerField(default=0)
+    # the members, as the cohort report counts them: per age band on ``ages_on``, adults,
+    # children and children in an adult band; the earliest arrival, and for pooled members
+    # (bands, no dates) the highest floor of their bands of years in the country
+    age_0_5 = models.PositiveSmallIntegerField(default=0)
+    age_6_11 = models.PositiveSmallIntegerField(default=0)
+    age_12_17 = models.PositiveSmallIntegerField(default=0)
+    age_18_24 = models.PositiveSmallIntegerField(default=0)
+    age_25_39 = models.PositiveSmallIntegerField(default=0)
+    age_40_59 = models.PositiveSmallIntegerField(default=0)
+    age_60 = models.PositiveSmallIntegerField(default=0)
+    adults = models.PositiveSmallIntegerField(default=0)
+    children = models.PositiveSmallIntegerField(default=0)
+    children_adult = models.PositiveSmallIntegerField(default=0)
+    arrived_on = models.DateField(null=True)
+    years_floor = models.PositiveSmallIntegerField(null=True)
+    ages_on = models.DateField(null=True)  # the day the age columns hold (the daily run's)
+    # consent to evaluation in force on as_of (pooled files came with it), and the next day
+    # that may change it (a consent given or withdrawn from a later date)
+    evaluation_consent = models.BooleanField(default=False)
+    consent_change_on = models.DateField(null=True)
+    # contacts logged, per kind (casework.ContactKind)
+    contacts_home_visit = models.PositiveIntegerField(default=0)
+    contacts_phone_call = models.PositiveIntegerField(default=0)
+    contacts_message = models.PositiveIntegerField(default=0)
+    contacts_office_meeting = models.PositiveIntegerField(default=0)
+    contacts_accompaniment = models.PositiveIntegerField(default=0)
     as_of = models.DateField()  # the day the date-dependent figures were worked out for
 
     class Meta:

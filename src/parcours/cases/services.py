@@ -189,6 +189,7 @@ def save_person(actor: Actor, person: Person) -> Person:
     person.save()
     _index_name(person)
     reckon_person(person)
+    figures.refresh([person.family_id], part="cases")
     record(actor, AuditAction.CREATE if created else AuditAction.UPDATE, person)
     return person
 

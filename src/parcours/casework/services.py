@@ -51,7 +51,7 @@ def _save(actor: Actor, obj, fields: list[str] | None = None):
     created = obj._state.adding
     obj.save(update_fields=fields if fields and not created else None)
     record(actor, AuditAction.CREATE if created else AuditAction.UPDATE, obj)
-    if isinstance(obj, Action | Contact | Review):  # what the figures count of casework
+    if isinstance(obj, Action | Contact | Review | Consent):  # what the figures count
         figures.refresh([obj.family_id], part="casework")
     return obj
 

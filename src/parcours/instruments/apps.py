@@ -10,8 +10,13 @@ class InstrumentsConfig(AppConfig):
         from parcours.cases import figures
         from parcours.casework.due import COLLECTORS
         from parcours.instruments.due import sheets
-        from parcours.instruments.figures import contribute
+        from parcours.instruments.figures import (
+            baseline_differences,
+            contribute,
+            keep_baseline_scores,
+        )
 
         if sheets not in COLLECTORS:
             COLLECTORS.append(sheets)
         figures.contributes(contribute)
+        figures.keeps(figures.Kept("instruments", keep_baseline_scores, baseline_differences))

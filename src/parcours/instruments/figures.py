@@ -1,12 +1,21 @@
 """What the instruments contribute to the figures kept ready (parcours.cases.figures): the day
-the file's next sheet falls due, by the rule of the sheets that are due (instruments.due)."""
+the file's next sheet falls due, by the rule of the sheets that are due (instruments.due); and
+each family's first and latest Baseline score per item (``BaselineScore``)."""
 
 import datetime
+import re
 
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import F, Max, Q
 
 from parcours.instruments.due import sheet_items
-from parcours.instruments.models import Response, ResponseStatus
+from parcours.instruments.models import (
+    Answer,
+    BaselineScore,
+    InstrumentVersion,
+    Response,
+    ResponseStatus,
+)
 
 
 def contribute(families: list, on: datetime.date) -> dict:
@@ -29,3 +38,90 @@ def contribute(families: list, on: datetime.date) -> dict:
         items = sheet_items(family, sheets.get("baseline"), sheets.get("summary"), on, far)
         values[pk]["sheet_due_on"] = min((item.on for item in items), default=None)
     return values
+
+
+SCORED_ITEM = re.compile(r"^b[0-9]{2}_[a-z_]+$")
+
+
+def scored_items() -> set[str]:
+    """The scored items of every Baseline version (SQLite has no native regex)."""
+    return {
+        q.name
+        for version in InstrumentVersion.objects.filter(instrument="baseline")
+        for q in version.definition.answerable
+        if SCORED_ITEM.match(q.name) and not q.name.endswith("_why")
+    }
+
+
+def baseline_scores(family_ids: list) -> list[BaselineScore]:
+    """From the source: per family and item, the first and the latest score of its submitted
+    Baselines (by submission, then score, as a sort of the pairs takes them) and how many."""
+    items = scored_items()
+    if not items or not family_ids:
+        return []
+    scores = (
+        Answer.objects.filter(
+            response__family_id__in=family_ids,
+            response__instrument="baseline",
+            response__status=ResponseStatus.SUBMITTED,
+            code__in=items,
+        )
+        .exclude(value="")
+        .annotate(family=F("response__family_id"), at=F("response__submitted_at"))
+        .values("family", "code", "at", "value")
+    )
+    inner, params = scores.query.sql_with_params()
+    score = "CAST(s.value AS INTEGER)"
+    # One ordering of each family's scores of an item, its whole partition in the frame: the
+    # first row holds the first score, the last the latest, and only row 1 is kept.
+    window = (
+        f"PARTITION BY s.family, s.code ORDER BY s.at, {score}"
+        " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+    )
+    sql = f"""
+        SELECT family, code, first, last, n FROM (
+            SELECT s.family, s.code,
+                ROW_NUMBER() OVER ({window}) AS place,
+                FIRST_VALUE({score}) OVER ({window}) AS first,
+                LAST_VALUE({score}) OVER ({window}) AS last,
+                COUNT(*) OVER ({window}) AS n
+            FROM ({inner}) s
+        ) pairs
+        WHERE place = 1
+    """  # noqa: S608 (the inner query is the ORM's, with its parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    field = BaselineScore._meta.get_field("family")
+    return [
+        BaselineScore(
+            family_id=field.to_python(family), code=code, first=first, latest=last, scores=n
+        )
+        for family, code, first, last, n in rows
+    ]
+
+
+def keep_baseline_scores(family_ids: list) -> None:
+    """Write these families' score pairs as the source says now."""
+    BaselineScore.objects.filter(family_id__in=family_ids).delete()
+    BaselineScore.objects.bulk_create(baseline_scores(family_ids), batch_size=2000)
+
+
+def baseline_differences(family_ids: list, names: dict) -> list[str]:
+    """Where the kept score pairs of these families and the source disagree."""
+    kept = {
+        (s.family_id, s.code): (s.first, s.latest, s.scores)
+        for s in BaselineScore.objects.filter(family_id__in=family_ids)
+    }
+    source = {
+        (s.family_id, s.code): (s.first, s.latest, s.scores) for s in baseline_scores(family_ids)
+    }
+    found = []
+    for key in sorted(kept.keys() | source.keys(), key=str):
+        if kept.get(key) != source.get(key):
+            family, code = key
+            found.append(
+                f"{names.get(family) or family}: Baseline {code} (first, latest, scores) is "
+                f"{kept.get(key)}, the source says {source.get(key)}"
+            )
+    return found

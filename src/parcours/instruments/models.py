@@ -223,3 +223,25 @@ class Answer(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class BaselineScore(models.Model):
+    """A family's first and latest score of one Baseline item and how many it has, kept for the
+    cohort report's "first against latest" (``parcours.instruments.figures``): written in the
+    transaction of every change to the family's sheets, checked by ``parcours check-figures``."""
+
+    family = models.ForeignKey(
+        "cases.Family", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    code = models.CharField(max_length=80)
+    first = models.IntegerField()
+    latest = models.IntegerField()
+    scores = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["family", "code"], name="one_score_pair_per_item")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.first}→{self.latest}"

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parcours import bands
+from parcours.cases import figures
 from parcours.cases.choices import FamilyStatus, PersonRole
 from parcours.cases.models import Family, Person, ScreeningAssessment, today
 from parcours.casework.models import Contact, consents_to_evaluation
@@ -406,5 +407,6 @@ def _load(actor, project, payload: dict, digest: str) -> Loaded:
     ScreeningAssessment.objects.bulk_create(assessments)
     Response.objects.bulk_create(responses)
     Answer.objects.bulk_create(answers)
+    figures.refresh([family.pk for family in families])  # the report counts their members
     record(actor, AuditAction.CREATE, source)
     return Loaded(source, len(families), len(responses), replaced)

@@ -6,35 +6,29 @@ rounded half-up to whole percent only for display.
 """
 
 import datetime
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from parcours import bands
-from parcours.cases.ages import unsealed_births
+from parcours.cases import figures
 from parcours.cases.choices import Assessment, FamilyStatus, PersonRole
-from parcours.cases.models import Family, Person, ScreeningAssessment, today
-from parcours.casework.models import Contact, consents_to_evaluation
+from parcours.cases.figures import AGE_COLUMNS
+from parcours.cases.models import Family, FamilyFigures, Person, ScreeningAssessment, today
+from parcours.casework.choices import ContactKind
+from parcours.casework.models import consents_to_evaluation
 from parcours.dates import completed_months, completed_years
 from parcours.instruments.charts import WORSE_WHEN_HIGHER
-from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
+from parcours.instruments.models import (
+    Answer,
+    BaselineScore,
+    InstrumentVersion,
+    Response,
+    ResponseStatus,
+)
 from parcours.privacy.crypto import normalise
 
 SCALES = {
@@ -116,7 +110,7 @@ class Cohort:
         """The cohort's families; ``every`` ignores consent (to count who is left out)."""
         families = Family.objects.filter(project__in=self.projects).exclude(admitted_on=None)
         if self.consented_only and not every:
-            families = families.filter(consents_to_evaluation())
+            families = families.filter(consenting())
         if self.scope is not None:
             families = families.filter(self.scope)
         if self.admitted_from:
@@ -175,7 +169,7 @@ class Cohort:
         """What was chosen, as the report's heading states it, and how many families have no
         consent to evaluation: left out of outside readers' reports, counted in the
         organisation's own."""
-        without = self.families(every=True).exclude(consents_to_evaluation()).count()
+        without = self.families(every=True).exclude(consenting()).count()
         return {
             "without_evaluation_consent": without,
             "left_out_without_consent": without if self.consented_only else 0,
@@ -187,6 +181,14 @@ class Cohort:
             "period_to": self.period_to,
             "round": self.round_name,
         }
+
+
+def consenting() -> Q:
+    """Families whose consent to evaluation is in force today, read from the figures kept per
+    file; one whose consent may have changed since its figures were counted (a consent given
+    or withdrawn from today, before the daily run) is asked of its consents instead."""
+    moved = Q(figures__consent_change_on__lte=today())
+    return (Q(figures__evaluation_consent=True) & ~moved) | (moved & consents_to_evaluation())
 
 
 def _question_table(code: str, scale: str, counts: dict, n: int) -> dict:
@@ -333,89 +335,81 @@ def tally(families, field: str) -> dict:
 
 
 def profile(families, family_count: int) -> dict:
-    """Who the cohort are. Ages and years in the country are counted in bands, so pooled
-    families (which carry bands, not dates) count alongside the organisation's own. Ages are
-    the day's bands (``parcours.cases.ages``); the rest are GROUP BYs, one per family for
-    children and years in the country."""
+    """Who the cohort are, counted from the figures kept per file (``cases.FamilyFigures``):
+    members per age band of the day, adults and children, children per family, the earliest
+    arrival. Ages and years in the country are counted in bands, so pooled families (which
+    carry bands, not dates) count alongside the organisation's own. A file whose age columns
+    are of another day (before the worker's daily run) is worked out for today instead."""
     now = today()
-    members = Person.objects.filter(family__in=families).order_by()
-    ages: Counter = Counter()
-    adults = children = children_over_18 = 0
-    for (band, role), n in age_counts(members, now).items():
-        ages[band or "unknown"] += n
-        adult = bands.adult_by_band(band, role == PersonRole.CHILD)
-        adults += n * adult
-        if role == PersonRole.CHILD:
-            children += n
-            children_over_18 += n * adult
+    kept = FamilyFigures.objects.filter(family__in=families, ages_on=now).order_by()
+    summed = kept.aggregate(n=Count("pk"), **{column: Sum(column) for column in PROFILE_SUMS})
+    totals = Counter({c: summed[c] or 0 for c in PROFILE_SUMS})
+    children_of = Counter(dict(kept.values_list("children").annotate(n=Count("pk"))))
+    arrivals = Counter(
+        {
+            (first, floor): n
+            for first, floor, n in kept.values_list("arrived_on", "years_floor").annotate(
+                n=Count("pk")
+            )
+        }
+    )
+    if summed["n"] < family_count:
+        others = families.exclude(pk__in=kept.values("family_id")).values_list("pk", flat=True)
+        for columns in figures.members_on(list(others), now).values():
+            totals.update({c: columns[c] for c in PROFILE_SUMS})
+            children_of[columns["children"]] += 1
+            arrivals[columns["arrived_on"], columns["years_floor"]] += 1
+    children_of[0] += family_count - sum(children_of.values())
     origins = (
-        members.filter(role=PersonRole.PARENT)
+        Person.objects.filter(family__in=families, role=PersonRole.PARENT)
         .exclude(nationality="")
+        .order_by()
         .values_list("nationality")
         .annotate(n=Count("pk"))
         .order_by("-n", "nationality")
     )
-    # Years in the country: since the family's earliest arrival, or a pooled band's floor.
-    pooled_floor = Case(
-        *(
-            When(arrival_date=None, years_band=label, then=Value(low))
-            for label, low in bands.YEARS_BANDS
-        ),
-        output_field=IntegerField(),
-    )
-    per_family = members.values_list("family").annotate(
-        children=Count("pk", filter=Q(role=PersonRole.CHILD)),
-        first=Min("arrival_date"),
-        pooled=Max(pooled_floor),
-    )
-    children_of: Counter = Counter()
-    exact_years, years = [], []
-    for _family, n_children, first, pooled in per_family:
-        children_of[n_children] += 1
-        exact = completed_years(first, now) if first else None
-        if exact is not None:
-            exact_years.append(exact)
-        if exact is not None or pooled is not None:
-            years.append(max(exact or 0, pooled or 0))
-    children_of[0] += family_count - sum(children_of.values())
-    year_bands = Counter(bands.years_band(y) for y in years)
     return {
         "families": family_count,
-        "adults": adults,
-        "children": children,
-        "children_over_18": children_over_18,
-        "age_bands": {label: ages[label] for label, _low in bands.AGE_BANDS if ages[label]},
-        "countries_of_origin": dict(origins),
-        "years_in_country": {
-            "mean": round(statistics.mean(exact_years), 1) if exact_years else None,
-            "over_5": sum(1 for y in years if y > 5),
-            "over_10": sum(1 for y in years if y > 10),
-            "bands": {
-                label: year_bands[label] for label, _low in bands.YEARS_BANDS if year_bands[label]
-            },
+        "adults": totals["adults"],
+        "children": totals["children"],
+        "children_over_18": totals["children_adult"],
+        "age_bands": {
+            label: totals[column] for label, column in AGE_COLUMNS.items() if totals[column]
         },
+        "countries_of_origin": dict(origins),
+        "years_in_country": years_in_country(arrivals, now),
         "status_at_entry": tally(families, "status_at_entry"),
         "children_per_family": {str(k): v for k, v in sorted(children_of.items()) if v > 0},
         "procedure_status": tally(families, "procedure_status"),
     }
 
 
-def age_counts(members, now) -> Counter:
-    """Members per (age band, role) on ``now``: the bands worked out for the day counted by
-    the database, and only the members without one (added in bulk, or before the day's run)
-    worked out from their sealed birth dates."""
-    counts: Counter = Counter()
-    reckoned = Case(When(reckoned_age__on=now, then=F("reckoned_age__band")), default=None)
-    missing = 0
-    for band, role, n in members.values_list(reckoned, "role").annotate(n=Count("pk")):
-        if band is None:
-            missing += n
-        else:
-            counts[band, role] += n
-    if missing:
-        for _key, birth, role, pooled in unsealed_births(members.exclude(reckoned_age__on=now)):
-            counts[bands.band_on(birth, pooled, now), role] += 1
-    return counts
+PROFILE_SUMS = [*AGE_COLUMNS.values(), "adults", "children", "children_adult"]
+
+
+def years_in_country(arrivals: Counter, now) -> dict:
+    """From how many families arrived first on each day (or carry each pooled band's floor):
+    years since the earliest arrival, or the floor when higher; the mean over exact dates."""
+    exact_total = exact_n = over_5 = over_10 = 0
+    year_bands: Counter = Counter()
+    for (first, floor), n in arrivals.items():
+        exact = completed_years(first, now) if first else None
+        if exact is not None:
+            exact_total += exact * n
+            exact_n += n
+        if exact is not None or floor is not None:
+            years = max(exact or 0, floor or 0)
+            over_5 += n * (years > 5)
+            over_10 += n * (years > 10)
+            year_bands[bands.years_band(years)] += n
+    return {
+        "mean": round(exact_total / exact_n, 1) if exact_n else None,
+        "over_5": over_5,
+        "over_10": over_10,
+        "bands": {
+            label: year_bands[label] for label, _low in bands.YEARS_BANDS if year_bands[label]
+        },
+    }
 
 
 def engagement(families) -> dict:
@@ -424,9 +418,11 @@ def engagement(families) -> dict:
         completed_months(admitted, closed or now)
         for admitted, closed in families.order_by().values_list("admitted_on", "closed_on")
     ]
-    contacts = dict(
-        Contact.objects.filter(family__in=families).values_list("kind").annotate(n=Count("id"))
+    # Per kind, from the figures kept per file: a sum over the families, not over every contact.
+    summed = FamilyFigures.objects.filter(family__in=families).aggregate(
+        **{kind: Sum(f"contacts_{kind}") for kind in ContactKind.values}
     )
+    contacts = {kind: n for kind, n in summed.items() if n}
     n = len(months)
     return {
         "months_supported": {
@@ -455,74 +451,30 @@ def outcomes(families) -> dict:
     }
 
 
-SCORED_ITEM = re.compile(r"^b[0-9]{2}_[a-z_]+$")
-
-
 def baseline_change(families) -> dict:
-    """First against latest baseline per item: mean change read with the item's polarity.
-
-    In the database: per family and item, the first and the latest score (by submission, then
-    score, as a sort of the pairs would take them) through window functions, then per item the
-    families with two scores or more, their summed change and how many went up or down."""
-    baselines = Response.objects.filter(instrument="baseline", status=ResponseStatus.SUBMITTED)
-    # Only families with two baselines or more have a change: the others' scores are left
-    # out before the window sorts them (a third of the rows at 100 000 families).
-    repeated = (
-        baselines.filter(family__in=families)
+    """First against latest Baseline per item, read with the item's polarity: per item the
+    families with two scores or more, from the score pairs kept per family
+    (``instruments.BaselineScore``), their summed change and how many went up or down."""
+    rows = (
+        BaselineScore.objects.filter(family__in=families, scores__gte=2)
         .order_by()
-        .values("family")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
-        .values("family")
+        .values("code")
+        .annotate(
+            n=Count("pk"),
+            change=Sum(F("latest") - F("first")),
+            up=Count("pk", filter=Q(latest__gt=F("first"))),
+            down=Count("pk", filter=Q(latest__lt=F("first"))),
+        )
+        .order_by("code")
     )
-    sheets = baselines.filter(family__in=repeated)
-    items = {  # the scored items of every Baseline version (SQLite has no native regex)
-        q.name
-        for version in InstrumentVersion.objects.filter(instrument="baseline")
-        for q in version.definition.answerable
-        if SCORED_ITEM.match(q.name) and not q.name.endswith("_why")
-    }
-    if not items:
-        return {}
-    scores = (
-        Answer.objects.filter(response__in=sheets, code__in=items)
-        .exclude(value="")
-        .annotate(family=F("response__family_id"), at=F("response__submitted_at"))
-        .values("family", "code", "at", "value")
-    )
-    inner, params = scores.query.sql_with_params()
-    score = "CAST(s.value AS INTEGER)"
-    # One ordering of each family's scores of an item, its whole partition in the frame: the
-    # first row holds the first score, the last the latest, and only row 1 is kept.
-    window = (
-        f"PARTITION BY s.family, s.code ORDER BY s.at, {score}"
-        " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
-    )
-    sql = f"""
-        SELECT code, COUNT(*), SUM(last - first), SUM(CASE WHEN last > first THEN 1 ELSE 0 END),
-               SUM(CASE WHEN last < first THEN 1 ELSE 0 END)
-        FROM (
-            SELECT s.code,
-                ROW_NUMBER() OVER ({window}) AS place,
-                FIRST_VALUE({score}) OVER ({window}) AS first,
-                LAST_VALUE({score}) OVER ({window}) AS last,
-                COUNT(*) OVER ({window}) AS n
-            FROM ({inner}) s
-        ) pairs
-        WHERE place = 1 AND n >= 2
-        GROUP BY code
-        ORDER BY code
-    """  # noqa: S608 (the inner query is the ORM's, with its parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     result = {}
-    for code, n, change, up, down in rows:
+    for row in rows:
+        code, n, change = row["code"], row["n"], row["change"]
         worse = code in WORSE_WHEN_HIGHER
         result[code] = {
             "families": n,
             "mean_improvement": round((-change if worse else change) / n, 2),
-            "improved": down if worse else up,
+            "improved": row["down"] if worse else row["up"],
         }
     return result
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from parcours.cases import figures
 from parcours.cases.models import Family, NameToken, Person, ReckonedAge
 from parcours.legal.models import Document
 from parcours.privacy import files
@@ -82,6 +83,7 @@ def erase(actor: Actor, family: Family, reason: str, person: Person | None = Non
     people = [person.pk] if person is not None else family.members.values_list("pk", flat=True)
     NameToken.objects.filter(person_id__in=list(people)).delete()
     ReckonedAge.objects.filter(person_id__in=list(people)).delete()
+    figures.refresh([family.pk], part="cases")  # the ages and arrivals went with the values
     transaction.on_commit(lambda: [files.delete(key) for key in keys])
     erasure = Erasure.objects.create(
         family_id=family.pk,

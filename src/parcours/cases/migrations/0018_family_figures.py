@@ -5,11 +5,7 @@ from django.db import migrations, models
 
 
 def count_existing_files(apps, schema_editor):
-    """The figures of the files already there, counted as the services count them."""
-    from parcours.cases import figures
-
-    if apps.get_model("cases", "Family").objects.exists():
-        figures.refresh_all()
+    """Counted by instruments 0010 instead: the counting code writes tables this one lacks."""
 
 
 class Migration(migrations.Migration):
