@@ -11,6 +11,7 @@ from django.urls import reverse
 from parcours.cases import services as cases
 from parcours.casework import services as casework
 from parcours.casework.models import Action, Contact
+from parcours.dashboard import board as board_module
 from parcours.privacy.audit import Actor
 
 TODAY = datetime.date(2026, 6, 15)  # the clock fixture's day
@@ -115,3 +116,20 @@ def test_the_query_count_does_not_grow_with_families(
         make_family("active")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("dashboard:dashboard"))
+
+
+def test_a_large_team_comes_a_page_of_case_managers_at_a_time(
+    caseload, coordinator, case_manager, colleague, login, monkeypatch
+):
+    monkeypatch.setattr(board_module, "LINES_PER_PAGE", 1)
+    client = login(coordinator)
+    first, page = _board(client)
+    second = client.get(reverse("dashboard:dashboard"), {"page": 2}).context["board"]
+    names = sorted([case_manager.get_full_name(), colleague.get_full_name()], key=str.lower)
+    assert [line.name for line in first.lines] == names[:1]
+    assert [line.name for line in second.lines] == names[1:]
+    assert "Page 1 of 2" in page.content.decode()
+    # The whole project's line is on every page, the same.
+    assert [c.value for c in first.total.cells] == [c.value for c in second.total.cells]
+    theirs = next(b for b in (first, second) if b.lines[0].name == colleague.get_full_name())
+    assert theirs.lines[0].cells[0].value == 1

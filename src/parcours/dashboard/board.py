@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -54,6 +55,7 @@ class Board:
     columns: list[str]
     lines: list[Line]
     total: Line | None  # a coordinator's: every file of their projects, assigned or not
+    page: Page  # of the case managers' lines
 
 
 def _aggregates(projects, on, prefix: str) -> dict:
@@ -66,39 +68,55 @@ def _aggregates(projects, on, prefix: str) -> dict:
     return counts
 
 
-def _line(name: str, counts: dict, base: dict) -> Line:
+def _line(name: str, counts: dict, base: dict, list_url: str) -> Line:
     cells = []
     for key, heading, query in COLUMNS:
-        url = reverse("cases:list") + "?" + urlencode({**base, **query})
+        url = list_url + "?" + urlencode({**base, **query})
         cells.append(Cell(str(heading), counts.get(key) or 0, url))
     return Line(name, cells)
 
 
-def caseload(user, projects, on: datetime.date) -> Board:
-    """The board: a line per case manager (a case manager sees their own), and for a
-    coordinator the whole of their projects (assigned or not) as the last line."""
+LINES_PER_PAGE = 50
+
+
+def caseload(user, projects, on: datetime.date, page=None) -> Board:
+    """The board: a line per case manager (a case manager sees their own), fifty a page in
+    the order of their names, and for a coordinator the whole of their projects (assigned or
+    not) as the last line. Only the page's case managers are counted."""
     visible = Family.objects.visible_to(user)
     coordinated = user.project_ids(Role.COORDINATOR)
     links = Family.case_managers.through.objects.filter(family__in=visible)
     if coordinated:
         people = list(eligible_case_managers(*coordinated))
+        # someone who left the team and still holds files
+        holding = links.exclude(user__in=[p.pk for p in people]).values("user_id")
+        people += list(User.objects.filter(pk__in=holding))
     else:
         people = [user]
-        links = links.filter(user=user)
+    people.sort(key=lambda p: (p.get_full_name() or p.username).lower())
+    lines_page = Paginator(people, LINES_PER_PAGE).get_page(page)
+    shown = list(lines_page.object_list)
     per_person = {
         row.pop("user_id"): row
-        for row in links.values("user_id").annotate(**_aggregates(projects, on, "family__"))
+        for row in links.filter(user__in=[p.pk for p in shown])
+        .values("user_id")
+        .annotate(**_aggregates(projects, on, "family__"))
     }
-    for person in User.objects.filter(pk__in=set(per_person) - {p.pk for p in people}):
-        people.append(person)  # someone who left the team and still holds files
+    list_url = reverse("cases:list")
     lines = [
-        _line(p.get_full_name() or p.username, per_person.get(p.pk, {}), {"case_manager": p.pk})
-        for p in sorted(people, key=lambda p: (p.get_full_name() or p.username).lower())
+        _line(
+            p.get_full_name() or p.username,
+            per_person.get(p.pk, {}),
+            {"case_manager": p.pk},
+            list_url,
+        )
+        for p in shown
     ]
     total = None
     if coordinated:
-        total = _line(_("All files"), visible.aggregate(**_aggregates(projects, on, "")), {})
-    return Board([heading for _key, heading, _q in COLUMNS], lines, total)
+        counts = visible.aggregate(**_aggregates(projects, on, ""))
+        total = _line(_("All files"), counts, {}, list_url)
+    return Board([heading for _key, heading, _q in COLUMNS], lines, total, lines_page)
 
 
 def _months(on: datetime.date) -> list[datetime.date]:

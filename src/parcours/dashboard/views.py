@@ -26,7 +26,7 @@ def dashboard(request):
         request,
         "dashboard/dashboard.html",
         {
-            "board": board.caseload(user, projects, today),
+            "board": board.caseload(user, projects, today, request.GET.get("page")),
             "trends": trends,
             "chart": board.column_chart(trends["months"], trends["series"]),
             "outcome_chart": distribution(dict(trends["outcomes"]), {}),
