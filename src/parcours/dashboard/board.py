@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, DateField, Q, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.models import Role, User
 from parcours.cases.choices import FamilyStatus, Resolution
 from parcours.cases.figures import Attention, needing
-from parcours.cases.models import Family, FamilyFigures
+from parcours.cases.models import Family
 from parcours.cases.services import eligible_case_managers
 
 OPEN = "open"
@@ -79,10 +79,11 @@ def _line(name: str, counts: dict, base: dict, list_url: str) -> Line:
 LINES_PER_PAGE = 50
 
 
-def caseload(user, projects, on: datetime.date, page=None) -> Board:
+def caseload(user, projects, on: datetime.date, page=None, whole: dict | None = None) -> Board:
     """The board: a line per case manager (a case manager sees their own), fifty a page in
     the order of their names, and for a coordinator the whole of their projects (assigned or
-    not) as the last line. Only the page's case managers are counted."""
+    not, ``whole``: counted by ``overview``) as the last line. Only the page's case managers
+    are counted."""
     visible = Family.objects.visible_to(user)
     coordinated = user.project_ids(Role.COORDINATOR)
     links = Family.case_managers.through.objects.filter(family__in=visible)
@@ -114,8 +115,7 @@ def caseload(user, projects, on: datetime.date, page=None) -> Board:
     ]
     total = None
     if coordinated:
-        counts = visible.aggregate(**_aggregates(projects, on, ""))
-        total = _line(_("All files"), counts, {}, list_url)
+        total = _line(_("All files"), whole or {}, {}, list_url)
     return Board([heading for _key, heading, _q in COLUMNS], lines, total, lines_page)
 
 
@@ -128,43 +128,58 @@ def _months(on: datetime.date) -> list[datetime.date]:
     return months
 
 
-def trends(user, on: datetime.date) -> dict:
-    """Referrals, admissions and closures per month over two years, and the outcomes of the
-    files closed in that time."""
+TREND_DATES = [
+    ("referrals", "referred_on"),
+    ("admissions", "admitted_on"),
+    ("closures", "closed_on"),
+]
+
+
+def overview(user, projects, on: datetime.date) -> tuple[dict, dict]:
+    """One pass over the figures of every file the user sees: the counts of the whole (the
+    board's last line) and the trends: referrals, admissions and closures per month over two
+    years, and the outcomes of the files closed in that time. The files are grouped by their
+    three months (each only when it falls in the two years), status and resolution, each group
+    counting what needs attention; a query for each cost the dashboard four more passes."""
     months = _months(on)
-    rows = FamilyFigures.objects.filter(family__in=Family.objects.visible_to(user))
-    series = {}
-    for key, column in (
-        ("referrals", "referred_on"),
-        ("admissions", "admitted_on"),
-        ("closures", "closed_on"),
-    ):
-        counted = (
-            rows.filter(**{f"{column}__gte": months[0], f"{column}__lte": on})
-            .annotate(month=TruncMonth(column))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .order_by()
+    start = months[0]
+    month_of = {}
+    for key, column in TREND_DATES:
+        in_range = Q(**{f"figures__{column}__gte": start, f"figures__{column}__lte": on})
+        month_of[key] = Case(
+            When(in_range, then=TruncMonth(f"figures__{column}")), output_field=DateField()
         )
-        by_month = {_as_date(r["month"]): r["n"] for r in counted}
-        series[key] = [by_month.get(m, 0) for m in months]
-    outcomes = dict(
-        rows.filter(status=FamilyStatus.CLOSED, closed_on__gte=months[0], closed_on__lte=on)
-        .values("resolution")
-        .annotate(n=Count("pk"))
+    groups = (
+        Family.objects.visible_to(user)
+        .annotate(**month_of)
+        .values(*month_of, "figures__status", "figures__resolution")
+        .annotate(files=Count("pk"), **_aggregates(projects, on, ""))
         .order_by()
-        .values_list("resolution", "n")
     )
+    whole: dict = {key: 0 for key, _heading, _query in COLUMNS}
+    counts: dict = {key: {} for key in month_of}
+    outcomes: dict = {}
+    for group in groups:
+        for key in whole:
+            whole[key] += group[key]
+        for key in month_of:
+            if group[key]:
+                month = _as_date(group[key])
+                counts[key][month] = counts[key].get(month, 0) + group["files"]
+        if group["closures"] and group["figures__status"] == FamilyStatus.CLOSED:
+            resolution = group["figures__resolution"]
+            outcomes[resolution] = outcomes.get(resolution, 0) + group["files"]
     labels = dict(Resolution.choices)
-    return {
+    trends = {
         "months": months,
-        "series": series,
+        "series": {key: [counts[key].get(m, 0) for m in months] for key in month_of},
         "outcomes": [
             (labels.get(code, code) or "—", outcomes[code])
             for code in [*Resolution.values, *(c for c in outcomes if c not in Resolution.values)]
             if outcomes.get(code)
         ],
     }
+    return whole, trends
 
 
 def _as_date(value) -> datetime.date:

@@ -21,12 +21,12 @@ def dashboard(request):
     projects = list(
         Project.objects.filter(pk__in=user.project_ids(Role.COORDINATOR, Role.CASE_MANAGER))
     )
-    trends = board.trends(user, today)
+    whole, trends = board.overview(user, projects, today)
     return render(
         request,
         "dashboard/dashboard.html",
         {
-            "board": board.caseload(user, projects, today, request.GET.get("page")),
+            "board": board.caseload(user, projects, today, request.GET.get("page"), whole),
             "trends": trends,
             "chart": board.column_chart(trends["months"], trends["series"]),
             "outcome_chart": distribution(dict(trends["outcomes"]), {}),
