@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.cases import ages
+from parcours.cases import ages, figures
 from parcours.cases.choices import PersonRole
 from parcours.cases.models import Person, ReckonedAge
 from parcours.jobs.daily import enqueue_due
@@ -49,8 +49,9 @@ def test_saving_a_member_works_out_their_band_for_the_day(turning_18):
 
 def test_the_report_counts_the_bands_of_the_day(turning_18, coordinator, login, project):
     omar = Person.objects.get(role=PersonRole.CHILD)
-    # The report counts what is stored for today, not what the birth date says:
+    # The figures count the band stored for today, not what the birth date says:
     ReckonedAge.objects.filter(person=omar).update(band="60+")
+    figures.refresh([omar.family_id], part="cases")
     profile = _profile(login, coordinator, project)
     assert profile["age_bands"] == {"60+": 1}
     assert (profile["adults"], profile["children"], profile["children_over_18"]) == (2, 1, 1)
@@ -64,8 +65,11 @@ def test_a_band_of_an_earlier_day_is_worked_out_again_from_the_birth_date(
     profile = _profile(login, coordinator, project)
     assert profile["age_bands"] == {"18-24": 1}
     assert (profile["adults"], profile["children"], profile["children_over_18"]) == (2, 1, 1)
-    # The daily run brings every band to the day; the report reads the same from them.
-    assert ages.reckon() == 2
+    # The daily run brings every band to the day, and the figures of the files whose members
+    # changed band; the report reads the same from them.
+    count, moved = ages.reckon()
+    assert (count, moved) == (2, {turning_18.pk})
+    assert figures.ages_to_the_day(moved) == 1
     assert set(ReckonedAge.objects.values_list("band", "on")) == {
         ("", datetime.date(2026, 6, 21)),
         ("18-24", datetime.date(2026, 6, 21)),

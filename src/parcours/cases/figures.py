@@ -77,6 +77,7 @@ def _cases(families: list, on: datetime.date) -> dict:
         ends = shown and shown["first_end"]
         values[family.pk] = {
             "project_id": family.project_id,
+            "pooled_from_id": family.pooled_from_id,
             "status": family.status,
             "referred_on": family.referred_on,
             "admitted_on": family.admitted_on,
@@ -159,6 +160,7 @@ def members_on(family_ids: list, on: datetime.date) -> dict:
 
 COLUMNS = [
     "project_id",
+    "pooled_from_id",
     "status",
     "referred_on",
     "admitted_on",
@@ -240,7 +242,7 @@ def refresh(family_ids: Iterable, on: datetime.date | None = None, *, part: str 
             rows,
             update_conflicts=True,
             unique_fields=["family"],
-            update_fields=[c for c in COLUMNS if c != "project_id"] + ["project"],
+            update_fields=[c.removesuffix("_id") for c in COLUMNS],
         )
         written += len(rows)
     return written

@@ -725,6 +725,10 @@ class FamilyFigures(models.Model):
         Family, on_delete=models.CASCADE, primary_key=True, related_name="figures"
     )
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    # The network source a pooled file came from (the report's column per member project).
+    pooled_from = models.ForeignKey(
+        "network.PooledSource", on_delete=models.CASCADE, null=True, related_name="+"
+    )
     status = models.CharField(max_length=12, choices=FamilyStatus.choices)
     referred_on = models.DateField(null=True)  # the file's dates, for the trends per month
     admitted_on = models.DateField(null=True)

@@ -101,7 +101,7 @@ class Cohort:
     period_from: datetime.date | None = None
     period_to: datetime.date | None = None
     round_name: str = ""
-    scope: Q | None = None
+    scope: dict | None = None  # {"project": p} or {"pooled_from": source}
     # For readers outside the organisation (evaluators, --outside): only families whose
     # consent to evaluation is in force.
     consented_only: bool = False
@@ -112,7 +112,7 @@ class Cohort:
         if self.consented_only and not every:
             families = families.filter(consenting())
         if self.scope is not None:
-            families = families.filter(self.scope)
+            families = families.filter(**self.scope)
         if self.admitted_from:
             families = families.filter(admitted_on__gte=self.admitted_from)
         if self.admitted_to:
@@ -121,10 +121,30 @@ class Cohort:
             families = families.filter(status__in=self.statuses)
         return families
 
+    def figures(self):
+        """The figures kept for the cohort's families (``cases.FamilyFigures``), chosen by the
+        figures' own columns as ``families`` chooses the files: read through the files, each
+        count paid a pass over every file's row (80 ms of 120 at 100 000 files on
+        PostgreSQL)."""
+        kept = FamilyFigures.objects.filter(project__in=self.projects).exclude(admitted_on=None)
+        if self.consented_only:
+            moved = Q(consent_change_on__lte=today())
+            asked = Q(family__in=Family.objects.filter(consents_to_evaluation()))
+            kept = kept.filter((Q(evaluation_consent=True) & ~moved) | (moved & asked))
+        if self.scope is not None:
+            kept = kept.filter(**self.scope)
+        if self.admitted_from:
+            kept = kept.filter(admitted_on__gte=self.admitted_from)
+        if self.admitted_to:
+            kept = kept.filter(admitted_on__lte=self.admitted_to)
+        if self.statuses:
+            kept = kept.filter(status__in=self.statuses)
+        return kept.order_by()
+
     def referrals(self):
         referred = Family.objects.filter(project__in=self.projects)
         if self.scope is not None:
-            referred = referred.filter(self.scope)
+            referred = referred.filter(**self.scope)
         if self.period_from:
             referred = referred.filter(referred_on__gte=self.period_from)
         if self.period_to:
@@ -158,9 +178,9 @@ class Cohort:
         for project in self.projects:
             if project.network:
                 for source in project.pooled_sources.all():
-                    parts.append((str(source), Q(pooled_from=source)))
+                    parts.append((str(source), {"pooled_from": source}))
             else:
-                parts.append((project.name, Q(project=project)))
+                parts.append((project.name, {"project": project}))
         if len(parts) < 2:
             return []
         return [(label, replace(self, scope=scope)) for label, scope in parts]
@@ -334,26 +354,22 @@ def tally(families, field: str) -> dict:
     return dict(families.order_by().values_list(field).annotate(n=Count("pk")))
 
 
-def profile(families, family_count: int) -> dict:
+def profile(cohort: Cohort, families, family_count: int) -> dict:
     """Who the cohort are, counted from the figures kept per file (``cases.FamilyFigures``):
     members per age band of the day, adults and children, children per family, the earliest
     arrival. Ages and years in the country are counted in bands, so pooled families (which
     carry bands, not dates) count alongside the organisation's own. A file whose age columns
     are of another day (before the worker's daily run) is worked out for today instead."""
     now = today()
-    kept = FamilyFigures.objects.filter(family__in=families, ages_on=now).order_by()
+    kept = cohort.figures().filter(ages_on=now)
     summed = kept.aggregate(n=Count("pk"), **{column: Sum(column) for column in PROFILE_SUMS})
-    totals = Counter({c: summed[c] or 0 for c in PROFILE_SUMS})
+    counted = summed.pop("n")
+    totals = Counter({column: n or 0 for column, n in summed.items()})
     children_of = Counter(dict(kept.values_list("children").annotate(n=Count("pk"))))
-    arrivals = Counter(
-        {
-            (first, floor): n
-            for first, floor, n in kept.values_list("arrived_on", "years_floor").annotate(
-                n=Count("pk")
-            )
-        }
-    )
-    if summed["n"] < family_count:
+    arrivals: Counter = Counter()
+    for first, floor, n in kept.values_list("arrived_on", "years_floor").annotate(n=Count("pk")):
+        arrivals[first, floor] = n
+    if counted < family_count:
         others = families.exclude(pk__in=kept.values("family_id")).values_list("pk", flat=True)
         for columns in figures.members_on(list(others), now).values():
             totals.update({c: columns[c] for c in PROFILE_SUMS})
@@ -412,14 +428,14 @@ def years_in_country(arrivals: Counter, now) -> dict:
     }
 
 
-def engagement(families) -> dict:
+def engagement(cohort: Cohort, families) -> dict:
     now = today()
     months = [
         completed_months(admitted, closed or now)
         for admitted, closed in families.order_by().values_list("admitted_on", "closed_on")
     ]
     # Per kind, from the figures kept per file: a sum over the families, not over every contact.
-    summed = FamilyFigures.objects.filter(family__in=families).aggregate(
+    summed = cohort.figures().aggregate(
         **{kind: Sum(f"contacts_{kind}") for kind in ContactKind.values}
     )
     contacts = {kind: n for kind, n in summed.items() if n}
@@ -525,10 +541,10 @@ def _compute(cohort: Cohort, free: str, shown: set, first: int | None) -> dict:
         "barriers_named": named,
         "funnel": funnel(cohort),
         "profile": {
-            **profile(families, family_count),
+            **profile(cohort, families, family_count),
             "vulnerabilities": vulnerabilities(counts[VULNERABILITIES]),
         },
-        "engagement": engagement(families),
+        "engagement": engagement(cohort, families),
         "outcomes": outcomes(families),
         "baseline_change": baseline_change(families),
         "coverage": {
