@@ -79,6 +79,13 @@ def _line(name: str, counts: dict, base: dict, list_url: str) -> Line:
 LINES_PER_PAGE = 50
 
 
+def _named(users) -> list[tuple[int, str]]:
+    """(id, name as the user's full name, else their user name): a team of a thousand is
+    sorted and paged without making a thousand users."""
+    rows = users.order_by().values_list("pk", "first_name", "last_name", "username")
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+
+
 def caseload(user, projects, on: datetime.date, page=None, whole: dict | None = None) -> Board:
     """The board: a line per case manager (a case manager sees their own), fifty a page in
     the order of their names, and for a coordinator the whole of their projects (assigned or
@@ -88,30 +95,25 @@ def caseload(user, projects, on: datetime.date, page=None, whole: dict | None = 
     coordinated = user.project_ids(Role.COORDINATOR)
     links = Family.case_managers.through.objects.filter(family__in=visible)
     if coordinated:
-        people = list(eligible_case_managers(*coordinated))
-        # someone who left the team and still holds files
-        holding = links.exclude(user__in=[p.pk for p in people]).values("user_id")
-        people += list(User.objects.filter(pk__in=holding))
+        team = eligible_case_managers(*coordinated)
+        # and whoever left the team and still holds files
+        holding = links.exclude(user__in=team.values("pk")).values("user_id")
+        people = _named(team) + _named(User.objects.filter(pk__in=holding))
     else:
-        people = [user]
-    people.sort(key=lambda p: (p.get_full_name() or p.username).lower())
+        people = _named(User.objects.filter(pk=user.pk))
+    people.sort(key=lambda person: person[1].lower())
     lines_page = Paginator(people, LINES_PER_PAGE).get_page(page)
-    shown = list(lines_page.object_list)
+    shown = dict(lines_page.object_list)
     per_person = {
         row.pop("user_id"): row
-        for row in links.filter(user__in=[p.pk for p in shown])
+        for row in links.filter(user__in=list(shown))
         .values("user_id")
         .annotate(**_aggregates(projects, on, "family__"))
     }
     list_url = reverse("cases:list")
     lines = [
-        _line(
-            p.get_full_name() or p.username,
-            per_person.get(p.pk, {}),
-            {"case_manager": p.pk},
-            list_url,
-        )
-        for p in shown
+        _line(name, per_person.get(pk, {}), {"case_manager": pk}, list_url)
+        for pk, name in shown.items()
     ]
     total = None
     if coordinated:
