@@ -111,6 +111,7 @@ NOT_PERSONAL = {
     "cases.Approval.kind": _("a code"),
     "cases.FamilyFigures.status": _("a code, counted on the dashboard"),
     "cases.FamilyFigures.resolution": _("a code, counted on the dashboard"),
+    "instruments.BaselineScore.code": _("the code of a Baseline item, counted in the report"),
     "cases.Approval.decision": _("a code"),
     "cases.Approval.details": _("the date and codes of a closure asked for"),
     "casework.Contact.kind": _("a code"),
