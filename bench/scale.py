@@ -5,10 +5,11 @@ A scratch database (SQLite in a temporary folder; with DATABASE_URL, a new datab
 PostgreSQL server, dropped at the end) is filled by ``parcours generate``, then:
 
 - case list: page 1, filtered (active + one case manager), a two-word name search, a deep page;
-  family page of the family with 1 000 contacts: p95 of in-process requests (the full
-  middleware, a signed-in coordinator with two factors; the process warmed up and its heap
-  frozen as parcours serve does for each worker) against the floor pages of bench/floors.py
-  (the same rows by raw SQL, a trivial template);
+  family page of the family with 1 000 contacts; the dashboard: p95 of requests from outside,
+  over HTTP to parcours serve, with a signed-in coordinator's session (two factors), against
+  the floor pages of bench/floors.py (the same rows by raw SQL, a trivial template) asked the
+  same way; beside them, the same pages asked in this process (warmed up, its heap frozen as
+  parcours serve does for each worker);
 - the cohort report (compute) against one hand-written GROUP BY over the same answers, before
   and after the day's age bands are worked out (the worker's daily run, parcours.cases.ages);
 - export-responses and import-responses of every Baseline, each run as the command an operator
