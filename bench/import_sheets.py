@@ -35,6 +35,7 @@ def main(rows: int) -> None:
     call_command("migrate", verbosity=0)
     from parcours.accounts.models import Role
     from parcours.accounts.services import create_user
+    from parcours.cases import figures
     from parcours.cases.models import Family
     from parcours.database import insert_many
     from parcours.instruments.models import InstrumentVersion, Response
@@ -59,6 +60,7 @@ def main(rows: int) -> None:
         )
         for i in range(rows)
     )
+    figures.refresh_all()  # every file has its figures, as the services leave them
     definition = InstrumentVersion.objects.active("client_summary_sheet").definition
     coded = [q for q in definition.answerable if q.type == "select_one"]
     header = ["case", *(q.name for q in coded), "p02_age"]
@@ -72,7 +74,8 @@ def main(rows: int) -> None:
                 [f"B-{i:06d}", *(codes[i % len(codes)] for codes in choices), 20 + i % 50]
             )
 
-    command = [sys.executable, "-m", "parcours", "import-responses"]
+    command = [sys.executable, *os.environ.get("BENCH_WRAP", "").split(), "-m", "parcours"]
+    command += ["import-responses"]
     command += ["--instrument", "client_summary_sheet", "--project", project.slug, str(sheet)]
     took, peak = _run(command, dict(os.environ))
     imported = Response.objects.filter(family__project=project).count()

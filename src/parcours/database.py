@@ -1,5 +1,5 @@
-"""What Parcours asks of the database beyond the ORM: bulk inserts, and statistics for the
-query planner.
+"""What Parcours asks of the database beyond the ORM: bulk inserts and updates, and
+statistics for the query planner.
 
 Statistics: PostgreSQL keeps its own (autovacuum analyses tables as they grow). SQLite keeps
 none until ANALYZE runs, and without them picks weak indexes: a family's open actions found
@@ -94,3 +94,39 @@ def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
         placeholders = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {quote(table)} ({columns_sql}) VALUES ({placeholders})"  # noqa: S608
         cursor.executemany(sql, params)
+
+
+def update_objects(model, objects, fields: list[str], batch: int = 500) -> None:
+    """What bulk_update writes, as one ``UPDATE … FROM (VALUES …)`` per batch, matched on the
+    primary key. bulk_update's ``CASE WHEN pk = … THEN …`` per column cost an import's recount
+    of 100 000 files 36 s on PostgreSQL, most of it the database testing every branch."""
+    objects = list(objects)
+    if not objects:
+        return
+    meta = model._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":  # typed, or a column of NULLs would be text
+        cells = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in columns)
+    else:
+        cells = ", ".join(["%s"] * len(columns))
+    names = [f"v{i}" for i in range(len(columns))]
+    table = quote(meta.db_table)
+    assignments = ", ".join(
+        f"{quote(f.column)} = given.{n}" for f, n in zip(columns[1:], names[1:], strict=True)
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch):
+            chunk = objects[start : start + batch]
+            params = [
+                f.get_db_prep_save(getattr(obj, f.attname), connection)
+                for obj in chunk
+                for f in columns
+            ]
+            values = ", ".join([f"({cells})"] * len(chunk))
+            cursor.execute(
+                f"WITH given ({', '.join(names)}) AS (VALUES {values}) "  # noqa: S608
+                f"UPDATE {table} SET {assignments} FROM given "
+                f"WHERE {table}.{quote(meta.pk.column)} = given.v0",
+                params,
+            )

@@ -19,6 +19,7 @@ from parcours import bands
 from parcours.cases.ages import unsealed_births
 from parcours.cases.choices import FamilyStatus, PersonRole
 from parcours.cases.models import Approval, Family, FamilyFigures, Flag, Person, today
+from parcours.database import update_objects
 
 Contributor = Callable[[list, datetime.date], dict]
 CONTRIBUTORS: list[Contributor] = []
@@ -231,9 +232,23 @@ def refresh(family_ids: Iterable, on: datetime.date | None = None, *, part: str 
         on = on or today()
         (contributor,) = [c for c in CONTRIBUTORS if c.__module__.split(".")[1] == part]
         missing = []
-        for pk, columns in contributor(_families(ids), on).items():
-            if not FamilyFigures.objects.filter(family_id=pk).update(**columns):
-                missing.append(pk)
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            counted = contributor(_families(chunk), on)
+            fields = sorted({name for columns in counted.values() for name in columns})
+            kept = {
+                row.pop("family_id"): row
+                for row in FamilyFigures.objects.filter(family_id__in=chunk).values(
+                    "family_id", *fields
+                )
+            }
+            changed = []
+            for pk, columns in counted.items():
+                if pk not in kept:
+                    missing.append(pk)
+                elif kept[pk] != columns:  # an unchanged row is not written again
+                    changed.append(FamilyFigures(family_id=pk, **columns))
+            update_objects(FamilyFigures, changed, fields)
         return len(ids) - len(missing) + (refresh(missing, on) if missing else 0)
     written = 0
     for start in range(0, len(ids), BATCH):
