@@ -16,7 +16,7 @@ from parcours.cases.choices import PersonRole
 from parcours.cases.models import Approval, FamilyFigures
 from parcours.casework import services as casework
 from parcours.casework.models import Action, CasePlan, Contact, Review
-from parcours.instruments.models import BaselineScore
+from parcours.instruments.models import BaselineScore, LatestSheet, Response
 from parcours.legal import services as legal
 from parcours.legal.models import DeadlineOverride, DeadlineRule, Procedure
 from parcours.privacy.audit import Actor
@@ -60,6 +60,17 @@ def test_the_figures_follow_every_kind_of_change(
     client.post(again, {**_baseline(b08_wellbeing="8"), "action": "submit"})
     pair = BaselineScore.objects.get(family=family, code="b08_wellbeing")
     assert (pair.first, pair.latest, pair.scores) == (5, 8, 2)
+    baselines = Response.objects.filter(family=family, instrument="baseline")
+    assert baselines.count() == 2
+    # The clock stands still: one moment, so the later id is the latest.
+    second = baselines.order_by("-submitted_at", "-created_at", "-pk").first()
+    assert LatestSheet.objects.get(family=family, instrument="baseline").response == second
+    _agree()
+    LatestSheet.objects.filter(family=family).delete()
+    assert figures.differences() == [
+        f"{family.case_number}: the latest baseline is None, the source says {second.pk}"
+    ]
+    figures.refresh([family.pk])
     _agree()
 
     casework.log_contact(sara, Contact(family=family, on=TODAY, kind="home_visit"), [])

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.cases import figures
 from parcours.cases.choices import FamilyStatus
 from parcours.instruments.models import Answer, Response
 from parcours.privacy.models import AuditEvent
@@ -84,6 +85,7 @@ def test_the_list_follows_the_report_choices(named, twelve, coordinator, login, 
     twelve[0].status = FamilyStatus.CLOSED
     twelve[0].closed_on = timezone.localdate()
     twelve[0].save()
+    figures.refresh([twelve[0].pk])  # as the closing step does, in its transaction
     reply = login(coordinator).get(
         reverse("reports:barriers"),
         {"projects": [project.pk], "statuses": ["active"], "cluster": "cluster1"},

@@ -317,3 +317,38 @@ def test_only_a_coordinator_of_its_project_deletes_a_round(
     assert Round.objects.filter(pk=chosen.pk).exists()
     assert login(coordinator).post(url).status_code == 302
     assert not Round.objects.exists()
+
+
+def test_each_family_counts_with_its_latest_sheet_with_or_without_a_period(
+    twelve,  # noqa: F811
+    coordinator,
+    project,
+):
+    """Two sheets of one family in one file share their moment: the later row is the latest,
+    whether the report reads the sheets kept as latest (no period) or looks for them."""
+    from parcours.instruments.models import LatestSheet
+    from parcours.instruments.transfer import import_responses
+    from parcours.reports.cohort import Cohort, compute
+    from tests.reports.test_seed_tables import IMPACT
+
+    code = "cm_trust"
+    first = Answer.objects.filter(response__family=twelve[0], code=code).first()
+    before = compute(Cohort([project]))["questions"][code]["counts"]
+    case = twelve[0].case_number
+    rows = f"case,{code}\n{case},{IMPACT[0]}\n{case},{IMPACT[4]}\n"
+    import_responses(
+        Actor(coordinator), "client_summary_sheet", project, "again.csv", rows.encode()
+    )
+    expected = dict(before)
+    expected[first.value if first else "no_answer"] -= 1
+    expected[IMPACT[4]] += 1
+    today = timezone.localdate()
+    for cohort in (
+        Cohort([project]),
+        Cohort([project], period_from=today - datetime.timedelta(days=1), period_to=today),
+    ):
+        report = compute(cohort)
+        assert report["n_sheets"] == 12
+        assert report["questions"][code]["counts"] == expected
+    latest = LatestSheet.objects.get(family=twelve[0], instrument="client_summary_sheet")
+    assert Answer.objects.get(response_id=latest.response_id, code=code).value == IMPACT[4]

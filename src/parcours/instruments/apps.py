@@ -14,9 +14,12 @@ class InstrumentsConfig(AppConfig):
             baseline_differences,
             contribute,
             keep_baseline_scores,
+            keep_latest_sheets,
+            latest_sheet_differences,
         )
 
         if sheets not in COLLECTORS:
             COLLECTORS.append(sheets)
         figures.contributes(contribute)
         figures.keeps(figures.Kept("instruments", keep_baseline_scores, baseline_differences))
+        figures.keeps(figures.Kept("instruments", keep_latest_sheets, latest_sheet_differences))

@@ -1,6 +1,7 @@
 """What the instruments contribute to the figures kept ready (parcours.cases.figures): the day
-the file's next sheet falls due, by the rule of the sheets that are due (instruments.due); and
-each family's first and latest Baseline score per item (``BaselineScore``)."""
+the file's next sheet falls due, by the rule of the sheets that are due (instruments.due);
+each family's first and latest Baseline score per item (``BaselineScore``); and its latest
+submitted sheet of each instrument (``LatestSheet``)."""
 
 import datetime
 import re
@@ -13,6 +14,7 @@ from parcours.instruments.models import (
     Answer,
     BaselineScore,
     InstrumentVersion,
+    LatestSheet,
     Response,
     ResponseStatus,
 )
@@ -125,3 +127,47 @@ def baseline_differences(family_ids: list, names: dict) -> list[str]:
                 f"{kept.get(key)}, the source says {source.get(key)}"
             )
     return found
+
+
+def latest_sheets(family_ids: list) -> list[LatestSheet]:
+    """From the source: each family's latest submitted sheet per instrument, ordered as the
+    cohort report orders them (submission, then creation, then id)."""
+    rows = (
+        Response.objects.filter(family_id__in=family_ids, status=ResponseStatus.SUBMITTED)
+        .order_by(
+            "family_id",
+            "instrument",
+            F("submitted_at").desc(nulls_last=True),
+            "-created_at",
+            "-pk",
+        )
+        .values_list("family_id", "instrument", "pk")
+    )
+    latest = {}
+    for family, instrument, pk in rows:
+        latest.setdefault((family, instrument), pk)
+    return [
+        LatestSheet(family_id=family, instrument=instrument, response_id=pk)
+        for (family, instrument), pk in latest.items()
+    ]
+
+
+def keep_latest_sheets(family_ids: list) -> None:
+    """Write these families' latest sheets as the source says now."""
+    LatestSheet.objects.filter(family_id__in=family_ids).delete()
+    LatestSheet.objects.bulk_create(latest_sheets(family_ids), batch_size=2000)
+
+
+def latest_sheet_differences(family_ids: list, names: dict) -> list[str]:
+    """Where the kept latest sheets of these families and the source disagree."""
+    kept = {
+        (s.family_id, s.instrument): s.response_id
+        for s in LatestSheet.objects.filter(family_id__in=family_ids)
+    }
+    source = {(s.family_id, s.instrument): s.response_id for s in latest_sheets(family_ids)}
+    return [
+        f"{names.get(key[0]) or key[0]}: the latest {key[1]} is {kept.get(key)},"
+        f" the source says {source.get(key)}"
+        for key in sorted(kept.keys() | source.keys(), key=str)
+        if kept.get(key) != source.get(key)
+    ]

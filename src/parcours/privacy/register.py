@@ -112,6 +112,7 @@ NOT_PERSONAL = {
     "cases.FamilyFigures.status": _("a code, counted on the dashboard"),
     "cases.FamilyFigures.resolution": _("a code, counted on the dashboard"),
     "instruments.BaselineScore.code": _("the code of a Baseline item, counted in the report"),
+    "instruments.LatestSheet.instrument": _("a code"),
     "cases.Approval.decision": _("a code"),
     "cases.Approval.details": _("the date and codes of a closure asked for"),
     "casework.Contact.kind": _("a code"),
