@@ -32,12 +32,11 @@ from parcours.cases.choices import (
 from parcours.cases.models import (
     CaseNumberCounter,
     Family,
-    NameToken,
     Person,
     StatusChange,
     today,
 )
-from parcours.cases.services import name_index
+from parcours.cases.services import index_names
 from parcours.database import insert_objects
 from parcours.privacy.audit import Actor, record_many
 from parcours.privacy.fields import PartialDate
@@ -288,7 +287,7 @@ def _write(actor: Actor, project, batch, managers) -> list[tuple[Family, list[Pe
     insert_objects(consent_model, consents)
     StatusChange.objects.bulk_create(changes)
     insert_objects(Person, people)
-    insert_objects(NameToken, [token for person in people for token in name_index(person)])
+    index_names(people)
     reckon_people(people)
     record_many(actor, AuditAction.CREATE, [*families, *consents, *people])
     figures.refresh([family.pk for family in families])

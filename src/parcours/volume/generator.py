@@ -39,12 +39,11 @@ from parcours.cases.models import (
     AssignmentChange,
     CaseNumberCounter,
     Family,
-    NameToken,
     Person,
     ScreeningAssessment,
     StatusChange,
 )
-from parcours.cases.services import name_index
+from parcours.cases.services import index_names
 from parcours.casework.choices import ActionActor, ActionStatus, ConsentPurpose, ContactKind
 from parcours.casework.models import Action, CasePlan, Consent, Contact
 from parcours.database import insert_objects, refresh_statistics
@@ -243,7 +242,7 @@ class Generator:
             story.append((family, household, dates))
         insert_objects(Family, families)
         insert_objects(Person, members)
-        insert_objects(NameToken, [token for p in members for token in name_index(p)])
+        index_names(members)
         self._lifecycle(story)
         admitted = [(f, h, d) for f, h, d in story if f.status in ADMITTED]
         self._casework(admitted)
