@@ -122,6 +122,7 @@ def test_lists_record_which_families_they_showed_never_the_search(
 def test_the_report_records_the_families_whose_free_text_it_shows(
     make_family, coordinator, login, project
 ):
+    from parcours.cases import figures
     from parcours.instruments.models import Answer
 
     family = make_family("active")
@@ -134,6 +135,7 @@ def test_the_report_records_the_families_whose_free_text_it_shows(
         submitted_at=datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC),
     )
     Answer.objects.create(response=response, code="c1_barriers", text="housing first")
+    figures.refresh([family.pk])  # as the services that store sheets do
     page = login(coordinator).get(reverse("reports:cohort"), {"projects": [project.pk]})
     assert "housing first" in page.content.decode()
     assert AuditEvent.objects.filter(
