@@ -345,37 +345,41 @@ DEADLINE_DAYS = 14  # "legal deadlines in the next 14 days"
 
 
 def needing(
-    attention: str, projects, on: datetime.date | None = None, within=DEADLINE_DAYS, prefix=""
+    attention: str,
+    projects,
+    on: datetime.date | None = None,
+    within=DEADLINE_DAYS,
+    figures="figures__",
 ) -> Q:
-    """The condition on ``Family`` (or on a model that reaches it by ``prefix``, such as
-    ``family__``) for files of ``projects`` that need ``attention`` on ``on``, read from the
-    figures: each project's own review interval and quiet period apply."""
+    """The condition for files of ``projects`` that need ``attention`` on ``on``, read from the
+    figures: on ``Family`` (``figures`` is the path to them), or on ``FamilyFigures`` itself
+    (``figures=""``). Each project's own review interval and quiet period apply."""
     on = on or today()
 
     def q(**conditions) -> Q:
-        return Q(**{prefix + name: value for name, value in conditions.items()})
+        return Q(**{figures + name: value for name, value in conditions.items()})
 
-    open_files = q(figures__status__in=(FamilyStatus.ACTIVE, FamilyStatus.PAUSED))
-    active = q(figures__status=FamilyStatus.ACTIVE)
+    open_files = q(status__in=(FamilyStatus.ACTIVE, FamilyStatus.PAUSED))
+    active = q(status=FamilyStatus.ACTIVE)
     if attention == Attention.OVERDUE_ACTIONS:
-        return open_files & q(figures__first_action_due_on__lt=on)
+        return open_files & q(first_action_due_on__lt=on)
     if attention == Attention.DEADLINE:
         until = on + datetime.timedelta(days=within)
-        return open_files & q(figures__next_deadline_on__range=(on, until))
+        return open_files & q(next_deadline_on__range=(on, until))
     if attention == Attention.APPROVAL:
-        return q(figures__approvals_waiting__gt=0)
+        return q(approvals_waiting__gt=0)
     if attention == Attention.FLAGGED:
-        return q(figures__flags__gt=0)
+        return q(flags__gt=0)
     if attention == Attention.SHEETS_DUE:
-        return q(figures__sheet_due_on__lte=on)
-    per_project = q(pk__in=[])
+        return q(sheet_due_on__lte=on)
+    per_project = Q(pk__in=[])
     for project in projects:
         if attention == Attention.REVIEW_OVERDUE:
             since = on - datetime.timedelta(weeks=project.review_interval_weeks)
-            per_project |= q(project_id=project.pk, figures__review_from__lt=since)
+            per_project |= q(project_id=project.pk, review_from__lt=since)
         elif attention == Attention.QUIET:
             since = on - datetime.timedelta(days=project.contact_alert_days)
-            per_project |= q(project_id=project.pk, figures__quiet_since__lt=since)
+            per_project |= q(project_id=project.pk, quiet_since__lt=since)
         else:
             raise ValueError(f"no such attention: {attention}")
     return active & per_project

@@ -57,8 +57,12 @@ def today() -> datetime.date:
 _ROLE_RANK = {PersonRole.PARENT: 0, PersonRole.OTHER: 1, PersonRole.CHILD: 2}
 
 
-class FamilyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "FamilyQuerySet":
+class GatedQuerySet(models.QuerySet):
+    """Files behind the visibility gate: ``Family``, and ``FamilyFigures``, which keeps the
+    file's project and network source and has the family as its primary key, so that counts
+    are asked of the figures alone, through the same gate."""
+
+    def visible_to(self, user) -> "GatedQuerySet":
         """The visibility gate: every page and command showing case data starts here.
 
         Coordinators see every family of their projects; case managers the families
@@ -186,7 +190,7 @@ class Family(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = FamilyQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("family")
@@ -783,6 +787,8 @@ class FamilyFigures(models.Model):
     contacts_office_meeting = models.PositiveIntegerField(default=0)
     contacts_accompaniment = models.PositiveIntegerField(default=0)
     as_of = models.DateField()  # the day the date-dependent figures were worked out for
+
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         indexes = [
