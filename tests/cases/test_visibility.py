@@ -46,3 +46,21 @@ def test_a_case_manager_of_one_project_sees_nothing_of_another(
     Membership.objects.create(user=case_manager, project=other_project, role=Role.CASE_MANAGER)
     case_manager.__dict__.pop("_memberships", None)
     assert elsewhere not in Family.objects.visible_to(case_manager)
+
+
+def test_the_figures_pass_the_same_gate_as_the_files(
+    make_family, other_project, case_manager, colleague, coordinator, outsider, evaluator
+):
+    """The dashboard counts FamilyFigures through the gate: each person meets the figures of
+    exactly the files they see."""
+    from parcours.cases import figures
+    from parcours.cases.models import FamilyFigures
+
+    families = [make_family(), make_family(by=colleague)]
+    families.append(make_family(project=other_project, by=outsider))
+    figures.refresh([f.pk for f in families])
+    for user in (case_manager, colleague, coordinator, outsider, evaluator):
+        seen = set(Family.objects.visible_to(user).values_list("pk", flat=True))
+        counted = set(FamilyFigures.objects.visible_to(user).values_list("pk", flat=True))
+        assert counted == seen, user
+    assert len(set(FamilyFigures.objects.visible_to(coordinator).values_list("pk", flat=True))) == 2
