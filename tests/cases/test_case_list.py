@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parcours.cases import listing, services
@@ -182,6 +183,21 @@ def test_a_large_list_shows_the_databases_estimate_and_pages_by_its_keys(
     assert "Page 70000 of about 70\u202f000" in past
     monkeypatch.setattr(listing, "estimated_count", lambda rows: 9_000)  # small: counted
     assert "3 families" in client.get(reverse("cases:list")).content.decode()
+
+
+def test_a_list_that_fits_on_its_first_page_is_counted_by_its_keys(
+    families, coordinator, login, monkeypatch
+):
+    """Three families on a page of fifty: the keys read for the page are the count, so neither
+    the planner's estimate nor a COUNT is asked (and a wrong estimate is never shown)."""
+    asked = []
+    monkeypatch.setattr(listing, "estimated_count", lambda rows: asked.append(1) or 123_456)
+    client = login(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("cases:list")).content.decode()
+    assert "3 families" in page and "about" not in page and not asked
+    assert not [q for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert "3 families" in client.get(reverse("cases:list"), {"page": "x"}).content.decode()
 
 
 @pytest.mark.skipif(

@@ -306,9 +306,9 @@ class PlainChoices(BaseChoiceIterator):
 
 
 class PlainSelect(forms.Select):
-    """A select of many plain choices, written in one pass: Django's widget renders each option
-    through its own template (90 ms for 2 500 case managers) and ``format_html`` escapes each
-    part separately (8 ms); this takes about one."""
+    """A select of plain choices (no groups), written in one pass: Django's widget renders
+    each option through its own template (90 ms for 2 500 case managers) and ``format_html``
+    escapes each part separately (8 ms); this takes about one."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
@@ -332,6 +332,7 @@ class CaseListFilter(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
+        widget=PlainSelect,
         choices=[
             ("", _("any status")),
             (OPEN, _("open (active or paused)")),
@@ -341,10 +342,11 @@ class CaseListFilter(forms.Form):
     case_manager = forms.TypedChoiceField(
         label=_("Case manager"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
-    flag = forms.ChoiceField(label=_("Flag"), required=False)
+    flag = forms.ChoiceField(label=_("Flag"), required=False, widget=PlainSelect)
     attention = forms.ChoiceField(
         label=_("Needs attention"),
         required=False,
+        widget=PlainSelect,
         choices=[
             ("", _("anything or nothing")),
             (Attention.OVERDUE_ACTIONS, _("actions overdue")),
