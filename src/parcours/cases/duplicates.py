@@ -9,6 +9,8 @@ nationalities agree (either unknown passes). Which files are then shown is
 earlier files.
 """
 
+import functools
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Role, coordinators
 from parcours.cases.models import Family, NameToken, Person, PossibleDuplicate
-from parcours.cases.names import Key, NameSounds, sound_digests
+from parcours.cases.names import NameSounds, sound_digests
 from parcours.notify.models import Kind
 from parcours.notify.services import notify
 from parcours.privacy.audit import Actor, record
@@ -78,34 +80,55 @@ def linked_files(family: Family) -> set:
 
 def candidates(family: Family, members: list[Member]) -> dict:
     """{earlier family id: ({members of the referral that match one of its members}, {those
-    that match closely})}."""
+    that match closely})}.
+
+    Two queries for the whole household: the people whose sealed sounds match a sound of a
+    member's given name and one of their family name (per member, counted in one pass over
+    the index, digests being sealed per kind of key), then those of them in earlier files of
+    the project. Joining every token of a common name to its file first cost 30 ms a member
+    at 100 000 families."""
     found: dict = defaultdict(lambda: (set(), set()))
-    linked = linked_files(family)
+    parts = {}
     for index, member in enumerate(members):
         given, names = sound_digests(member.sounds)
-        if not given or not names:
-            continue
-        people = (
-            NameToken.objects.filter(
-                kind=Key.SOUND,
-                digest__in=given | names,
-                family__project_id=family.project_id,
-                family__created_at__lt=family.created_at,
-                family__pooled_from=None,
-            )
-            .exclude(family_id__in=linked)
-            .values("person_id")
-            .annotate(
-                given=Count("digest", filter=Q(digest__in=given)),
-                names=Count("digest", filter=Q(digest__in=names)),
-            )
-            .filter(given__gt=0, names__gt=0)
-            .values("person_id")
+        if given and names:
+            parts[index] = (given, names)
+    if not parts:
+        return found
+    counts, each = {}, []
+    for index, (given, names) in parts.items():
+        counts[f"given_{index}"] = Count("digest", filter=Q(digest__in=given))
+        counts[f"names_{index}"] = Count("digest", filter=Q(digest__in=names))
+        each.append(Q(**{f"given_{index}__gt": 0, f"names_{index}__gt": 0}))
+    digests = set().union(*(given | names for given, names in parts.values()))
+    rows = (
+        NameToken.objects.filter(digest__in=digests)
+        .values("person_id")
+        .annotate(**counts)
+        .filter(functools.reduce(operator.or_, each))
+        .order_by()
+    )
+    matching = {
+        row["person_id"]: [i for i in parts if row[f"given_{i}"] and row[f"names_{i}"]]
+        for row in rows
+    }
+    if not matching:
+        return found
+    earlier = (
+        Person.objects.filter(
+            pk__in=matching,
+            family__project_id=family.project_id,
+            family__created_at__lt=family.created_at,
+            family__pooled_from=None,
         )
-        for person in Person.objects.filter(pk__in=people).only(
-            "id", "family_id", "birth_date", "nationality"
-        ):
-            birth = PartialDate(person.birth_date) if person.birth_date else None
+        .exclude(family_id__in=linked_files(family))
+        .order_by()
+        .only("id", "family_id", "birth_date", "nationality")
+    )
+    for person in earlier:
+        birth = PartialDate(person.birth_date) if person.birth_date else None
+        for index in matching[person.pk]:
+            member = members[index]
             if member.agrees(birth, person.nationality):
                 matched, closely = found[person.family_id]
                 matched.add(index)
@@ -134,6 +157,7 @@ def possible_earlier_files(family: Family, people: list[Person] | None = None) -
         return {}
     sizes = dict(
         Person.objects.filter(family_id__in=found)
+        .order_by()
         .values("family_id")
         .annotate(n=Count("id"))
         .values_list("family_id", "n")
