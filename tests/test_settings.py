@@ -121,3 +121,15 @@ def test_sqlite_checkpoints_its_log_every_ten_thousand_pages(db):
         assert cursor.fetchone() == (10000,)
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone() == ("wal",)
+
+
+def test_postgresql_compiles_no_query_just_in_time(db):
+    """JIT compiling cost a report's short count 230 ms (settings.py): it is off for
+    Parcours' connections."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
