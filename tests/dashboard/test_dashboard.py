@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from parcours.cases import services as cases
 from parcours.casework import services as casework
@@ -64,6 +65,10 @@ def test_every_number_opens_exactly_its_files(caseload, coordinator, case_manage
     for line in [*board.lines, board.total]:
         for cell in line.cells:
             assert len(_rows_behind(client, cell.url)) == cell.value, cell.url
+    html = _page.content.decode()
+    first = sara.cells[0]
+    assert f'<td data-label="Open files"><a href="{escape(first.url)}">2</a></td>' in html
+    assert '<a class="zero" href="' in html  # a zero is a link too, drawn lighter
 
 
 def test_a_case_manager_sees_their_own_line_only(caseload, case_manager, colleague, login):

@@ -49,7 +49,7 @@ class Cell:
     value: int
     url: str
 
-    def __html__(self) -> str:
+    def __str__(self) -> str:  # the template asks for str() of what it prints
         zero = "" if self.value else mark_safe(' class="zero"')
         return format_html(
             '<td data-label="{}"><a{} href="{}">{}</a></td>',
@@ -58,6 +58,8 @@ class Cell:
             self.url,
             localize(self.value),
         )
+
+    __html__ = __str__
 
 
 @dataclass
