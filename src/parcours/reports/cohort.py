@@ -369,9 +369,19 @@ def funnel(cohort: Cohort) -> dict:
     return totals
 
 
+def tallies(families, *fields: str) -> tuple[dict, ...]:
+    """How many families hold each value of each of ``fields``, from one GROUP BY over the
+    files (not a list of values; each pass over 100 000 files' rows: 60 ms)."""
+    counts: tuple[Counter, ...] = tuple(Counter() for _ in fields)
+    for *values, n in families.order_by().values_list(*fields).annotate(n=Count("pk")):
+        for counted, value in zip(counts, values, strict=True):
+            counted[value] += n
+    return tuple(dict(counted) for counted in counts)
+
+
 def tally(families, field: str) -> dict:
-    """How many families hold each value of ``field``: a GROUP BY, not a list of values."""
-    return dict(families.order_by().values_list(field).annotate(n=Count("pk")))
+    """How many families hold each value of ``field``."""
+    return tallies(families, field)[0]
 
 
 def profile(cohort: Cohort, families, family_count: int) -> dict:
@@ -396,6 +406,7 @@ def profile(cohort: Cohort, families, family_count: int) -> dict:
             children_of[columns["children"]] += 1
             arrivals[columns["arrived_on"], columns["years_floor"]] += 1
     children_of[0] += family_count - sum(children_of.values())
+    at_entry, procedure = tallies(families, "status_at_entry", "procedure_status")
     origins = (
         Person.objects.filter(family__in=cohort.figures().values("family_id"))
         .filter(role=PersonRole.PARENT)
@@ -415,9 +426,9 @@ def profile(cohort: Cohort, families, family_count: int) -> dict:
         },
         "countries_of_origin": dict(origins),
         "years_in_country": years_in_country(arrivals, now),
-        "status_at_entry": tally(families, "status_at_entry"),
+        "status_at_entry": at_entry,
         "children_per_family": {str(k): v for k, v in sorted(children_of.items()) if v > 0},
-        "procedure_status": tally(families, "procedure_status"),
+        "procedure_status": procedure,
     }
 
 
