@@ -57,12 +57,23 @@ def insert_objects(model, objects) -> None:
     if not objects:
         return
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    rows = (tuple(f.pre_save(obj, True) for f in fields) for obj in objects)
+    _insert_prepared(model, fields, rows)
+
+
+def insert_rows(model, names: list[str], rows) -> None:
+    """Rows of plain values for the fields ``names`` of ``model``, each value prepared by its
+    field as ``insert_objects`` prepares it, for tables of many small rows (the name keys,
+    the latest sheets) where making a model object per row cost more than writing it."""
+    _insert_prepared(model, [model._meta.get_field(name) for name in names], rows)
+
+
+def _insert_prepared(model, fields, rows) -> None:
     preparers = [_Prepared(f.get_db_prep_save) for f in fields]
-    rows = [
-        tuple(prepare(f.pre_save(obj, True)) for f, prepare in zip(fields, preparers, strict=True))
-        for obj in objects
+    prepared = [
+        tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True)) for row in rows
     ]
-    insert_many(model._meta.db_table, [f.column for f in fields], rows)
+    insert_many(model._meta.db_table, [f.column for f in fields], prepared)
 
 
 class _Prepared:

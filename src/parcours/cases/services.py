@@ -6,7 +6,7 @@ Pages, commands (and later the API) call these; none of them writes case data di
 import datetime
 import re
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from parcours.cases.models import (
     StatusChange,
     today,
 )
-from parcours.database import insert_many
+from parcours.database import insert_rows
 from parcours.notify import webhooks
 from parcours.notify.models import Kind
 from parcours.notify.services import notify
@@ -66,16 +66,12 @@ def index_names(people) -> None:
     """Write the blind-index rows of members' names: their words, the words' first letters,
     their sounds. Some ten rows a member, written as plain rows (COPY on PostgreSQL): as
     model objects, an import of 100 000 families spent a quarter of its time making them."""
-    family = NameToken._meta.get_field("family").get_db_prep_value
-    member = NameToken._meta.get_field("person").get_db_prep_value
-    rows = []
-    for person in people:
-        ids = family(person.family_id, connection), member(person.pk, connection)
-        rows.extend(
-            (*ids, kind, digest)
-            for kind, digest in names.name_keys(person.given_name, person.family_name)
-        )
-    insert_many(NameToken._meta.db_table, ["family_id", "person_id", "kind", "digest"], rows)
+    rows = (
+        (person.family_id, person.pk, kind, digest)
+        for person in people
+        for kind, digest in names.name_keys(person.given_name, person.family_name)
+    )
+    insert_rows(NameToken, ["family", "person", "kind", "digest"], rows)
 
 
 # A case number has digits, or is its project's prefix and a dash alone ("PT-"); a name has

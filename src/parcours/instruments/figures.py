@@ -9,7 +9,7 @@ import re
 from django.db import connection
 from django.db.models import F, Max, Q
 
-from parcours.database import insert_many
+from parcours.database import insert_rows
 from parcours.instruments.due import sheet_items
 from parcours.instruments.models import (
     Answer,
@@ -155,14 +155,13 @@ def keep_latest_sheets(family_ids: list) -> None:
     """Write these families' latest sheets as the source says now, as plain rows: as model
     objects, they were a tenth of an import of 100 000 sheets."""
     LatestSheet.objects.filter(family_id__in=family_ids).delete()
-    prepare = Response._meta.pk.get_db_prep_value
-    insert_many(
-        LatestSheet._meta.db_table,
-        ["family_id", "instrument", "response_id"],
-        [
-            (prepare(family, connection), instrument, prepare(response, connection))
+    insert_rows(
+        LatestSheet,
+        ["family", "instrument", "response"],
+        (
+            (family, instrument, response)
             for (family, instrument), response in latest_sheets(family_ids).items()
-        ],
+        ),
     )
 
 
