@@ -103,6 +103,11 @@ def main(n: int) -> None:
                 for q in coded
             ],
         )
+    # The files' figures and latest sheets, as the services that store sheets leave them
+    # (the report counts from them).
+    from parcours.cases import figures
+
+    figures.refresh_all()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # what autovacuum does after a bulk load
