@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from openpyxl import load_workbook
 
 from parcours.instruments.models import Answer, Response
@@ -374,3 +375,19 @@ def test_a_fingerprint_is_the_canonical_json_of_family_instrument_and_answers():
     answers = {"p02_age": "30", "p04_vulnerabilities": ["child", "stateless"], "é": "ü"}
     document = json.dumps({"f": str(family), "i": "baseline", "a": answers}, sort_keys=True)
     assert fingerprint(family, "baseline", answers) == hashlib.sha256(document.encode()).hexdigest()
+
+
+def test_an_import_takes_the_statistics_of_the_tables_it_grew_only(tmp_path, twelve):
+    """The planner reads fresh statistics of the sheets after a bulk load; the other tables
+    (a million contacts at volume) are not analysed again for it."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's statistics are its own business (autovacuum)")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("DELETE FROM sqlite_stat1")
+    _import(tmp_path, _csv(_rows(twelve)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analysed = {table for (table,) in cursor.fetchall()}
+    assert {"instruments_answer", "instruments_response"} <= analysed
+    assert "cases_family" not in analysed and "casework_contact" not in analysed

@@ -78,5 +78,5 @@ def reckon(progress: Callable[[int, int], None] | None = None) -> tuple[int, set
         _store(worked_out, day)
         if progress:
             progress(min(start + BATCH, len(keys)), len(keys))
-    refresh_statistics(table=ReckonedAge._meta.db_table)
+    refresh_statistics(tables=[ReckonedAge])
     return len(keys), moved

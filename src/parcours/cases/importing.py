@@ -32,7 +32,10 @@ from parcours.cases.choices import (
 from parcours.cases.models import (
     CaseNumberCounter,
     Family,
+    FamilyFigures,
+    NameToken,
     Person,
+    ReckonedAge,
     StatusChange,
     today,
 )
@@ -196,6 +199,8 @@ def validate(project, name: str, data: bytes) -> dict[str, dict]:
 
 
 BATCH = 1000  # families written at once
+# The tables an import grows, whose statistics are taken again after it.
+GROWN = (Family, Person, NameToken, ReckonedAge, StatusChange, FamilyFigures)
 
 
 @transaction.atomic

@@ -20,7 +20,14 @@ from parcours.cases.models import Family
 from parcours.casework.models import consents_to_evaluation
 from parcours.database import bulk_loading, insert_many, insert_objects
 from parcours.instruments.answers import check, from_rows, to_rows
-from parcours.instruments.models import Answer, InstrumentVersion, Response, ResponseStatus
+from parcours.instruments.models import (
+    Answer,
+    BaselineScore,
+    InstrumentVersion,
+    LatestSheet,
+    Response,
+    ResponseStatus,
+)
 from parcours.instruments.xlsform import CASE_FIELD, Definition
 from parcours.notify import webhooks
 from parcours.privacy.audit import Actor, record_many
@@ -693,6 +700,8 @@ def _store_answers(definition: Definition, sheets) -> None:
     insert_many(meta.db_table, [f.column for f in fields], params)
 
 
+# The tables an import grows, whose statistics are taken again after it.
+GROWN = (Response, Answer, LatestSheet, BaselineScore)
 STORE_CHUNK = 2000  # sheets saved at a time: an import holds this many objects, not all
 EXPORT_CHUNK = 1000  # sheets read at a time: an export holds this many, not all of them
 

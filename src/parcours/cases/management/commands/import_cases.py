@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.cases.importing import CaseImportError, import_cases
+from parcours.cases.importing import GROWN, CaseImportError, import_cases
 from parcours.database import refresh_statistics
 from parcours.privacy.audit import Actor
 from parcours.progress import TerminalProgress
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         except (CaseImportError, SpreadsheetError) as error:
             errors = getattr(error, "errors", [str(error)])
             raise CommandError("nothing was imported:\n  " + "\n  ".join(errors)) from None
-        refresh_statistics()
+        refresh_statistics(tables=GROWN)
         created, kept = result.created, result.kept
         self.stdout.write(
             f"Created {created} famil{'y' if created == 1 else 'ies'}; "

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from parcours.database import refresh_statistics
 from parcours.instruments.management.commands._instrument import add_instrument
-from parcours.instruments.transfer import TransferError, import_responses, summary
+from parcours.instruments.transfer import GROWN, TransferError, import_responses, summary
 from parcours.privacy.audit import Actor
 from parcours.progress import TerminalProgress
 from parcours.projects.commandline import author_or_error, project_or_error
@@ -71,6 +71,6 @@ class Command(BaseCommand):
                     _("nothing was imported:") + "\n  " + "\n  ".join(error.errors)
                 ) from None
             progress.end()
-            refresh_statistics()
+            refresh_statistics(tables=GROWN)
             for line in summary(result):
                 self.stdout.write(line)
