@@ -63,7 +63,7 @@ SCORE_COLUMNS = ["family", "code", "first", "latest", "scores"]
 def baseline_scores(family_ids: list) -> list[tuple]:
     """From the source: per family and item, the first and the latest score of its submitted
     Baselines (by submission, then score, as a sort of the pairs takes them) and how many, as
-    rows of ``SCORE_COLUMNS``."""
+    rows of ``SCORE_COLUMNS`` (the family's id as the database gives it)."""
     items = scored_items()
     if not items or not family_ids:
         return []
@@ -87,11 +87,10 @@ def baseline_scores(family_ids: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    field = BaselineScore._meta.get_field("family")
     pairs = []
     for (family, code), scores in itertools.groupby(rows, key=lambda row: row[:2]):
         scores = [score for _family, _code, score in scores]
-        pairs.append((field.to_python(family), code, scores[0], scores[-1], len(scores)))
+        pairs.append((family, code, scores[0], scores[-1], len(scores)))
     return pairs
 
 
@@ -109,8 +108,9 @@ def baseline_differences(family_ids: list, names: dict) -> list[str]:
         (s.family_id, s.code): (s.first, s.latest, s.scores)
         for s in BaselineScore.objects.filter(family_id__in=family_ids)
     }
+    field = BaselineScore._meta.get_field("family")
     source = {
-        (family, code): (first, latest, scores)
+        (field.to_python(family), code): (first, latest, scores)
         for family, code, first, latest, scores in baseline_scores(family_ids)
     }
     found = []
