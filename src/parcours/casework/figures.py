@@ -34,9 +34,9 @@ def contribute(families: list, on: datetime.date) -> dict:
         **{column: Count("id", filter=Q(kind=kind)) for kind, column in KIND_COLUMNS.items()},
     )
     reviews = _grouped(Review.objects.filter(family_id__in=ids), last=Max("held_on"))
-    active = [f.pk for f in families if f.status == FamilyStatus.ACTIVE and f.admitted_on]
+    active = {f.pk for f in families if f.status == FamilyStatus.ACTIVE and f.admitted_on}
     changes: dict = {}
-    for change in StatusChange.objects.filter(family_id__in=active).only(
+    for change in StatusChange.objects.filter(family_id__in=list(active)).only(
         "family_id", "at", "from_status", "to_status"
     ):
         changes.setdefault(change.family_id, []).append(change)
