@@ -1,17 +1,17 @@
 """The figures kept ready for counting (``FamilyFigures``): worked out from the source rows by
 each app's contributor, written by the services in the change's own transaction.
 
-A contributor takes families (with ``project_id``, ``status`` and ``admitted_on``) and the day,
-and returns ``{family id: {column: value}}`` for its columns. The cases app contributes its
-own; higher apps (casework, legal) add theirs when they are loaded, so this module never
-imports them. ``refresh`` writes what the contributors say; ``differences`` says where the
-stored rows and the source disagree (``parcours check-figures``).
+A contributor takes families (``FamilyRow``s) and the day, and returns ``{family id:
+{column: value}}`` for its columns. The cases app contributes its own; higher apps
+(casework, legal) add theirs when they are loaded, so this module never imports them.
+``refresh`` writes what the contributors say; ``differences`` says where the stored rows
+and the source disagree (``parcours check-figures``).
 """
 
+import dataclasses
 import datetime
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, Min, Q, When
 
@@ -35,7 +35,7 @@ def contributes(contributor: Contributor) -> Contributor:
     return contributor
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Kept:
     """A table of figures an app keeps beside FamilyFigures (rows per family and something
     else, such as a Baseline item): ``write(ids)`` counts those families again from the
@@ -200,22 +200,29 @@ def computed(family_ids: Iterable, on: datetime.date | None = None) -> dict:
     return {pk: FamilyFigures(family_id=pk, **columns) for pk, columns in values.items()}
 
 
-_READ = (
-    "id",
-    "project_id",
-    "pooled_from_id",
-    "status",
-    "referred_on",
-    "admitted_on",
-    "closed_on",
-    "resolution",
-)
+@dataclasses.dataclass(slots=True, frozen=True)
+class FamilyRow:
+    """What a contributor reads of a file: a plain row: as model instances, the files
+    read were a third of refreshing the figures after an import of 10 000 sheets."""
+
+    pk: uuid.UUID
+    project_id: int
+    pooled_from_id: int | None
+    status: str
+    referred_on: datetime.date
+    admitted_on: datetime.date | None
+    closed_on: datetime.date | None
+    resolution: str
 
 
-def _families(ids, fields=_READ) -> list:
+_READ = ("id", *(field.name for field in dataclasses.fields(FamilyRow)[1:]))
+
+
+def _families(ids) -> list[FamilyRow]:
     """Every file, pooled ones too (the cohort report counts their members; the case list and
     the dashboard never see them, the gate leaves them out)."""
-    return list(Family.objects.filter(pk__in=list(ids)).only(*fields))
+    rows = Family.objects.filter(pk__in=list(ids)).order_by().values_list(*_READ)
+    return [FamilyRow(*row) for row in rows]
 
 
 def refresh(family_ids: Iterable, on: datetime.date | None = None, *, part: str = "") -> int:
