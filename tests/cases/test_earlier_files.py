@@ -83,6 +83,21 @@ def test_no_name_sound_or_beginning_is_stored_in_clear(make_family):
             assert clear not in token.digest
 
 
+def test_a_batch_seals_each_word_once_and_indexes_each_member_as_alone(monkeypatch):
+    """Members of one batch share their sealed words (an import repeats its common names),
+    and each member's keys are exactly those it gets alone."""
+    alone = {n: names.name_keys(*n) for n in [("Mohamed", "Ali"), ("Yusuf", "Ali")]}
+    sealed = []
+    real = names.seal
+    monkeypatch.setattr(
+        names, "seal", lambda kind, text: sealed.append((kind, text)) or real(kind, text)
+    )
+    seals = names.Seals()
+    assert {n: names.name_keys(*n, seals) for n in alone} == alone
+    assert sealed.count((names.Key.WORD, "ali")) == 1
+    assert len(sealed) == len(set(sealed))
+
+
 def _household(parent=("Mohamed", "Ali"), child=("Yusuf", "Ali"), **parent_fields):
     return [
         make_person(given=parent[0], family_name=parent[1], birth="1984-05-01", **parent_fields),

@@ -66,10 +66,11 @@ def index_names(people) -> None:
     """Write the blind-index rows of members' names: their words, the words' first letters,
     their sounds. Some ten rows a member, written as plain rows (COPY on PostgreSQL): as
     model objects, an import of 100 000 families spent a quarter of its time making them."""
+    seals = names.Seals()
     rows = (
         (person.family_id, person.pk, kind, digest)
         for person in people
-        for kind, digest in names.name_keys(person.given_name, person.family_name)
+        for kind, digest in names.name_keys(person.given_name, person.family_name, seals)
     )
     insert_rows(NameToken, ["family", "person", "kind", "digest"], rows)
 
