@@ -189,6 +189,8 @@ def _classify(header: str, definition: Definition) -> _Column:
 
 
 def _cell(value) -> str:
+    if type(value) is str:  # every cell of a CSV file
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
