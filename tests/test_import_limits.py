@@ -119,3 +119,24 @@ def test_the_import_commands_refuse_a_large_file_before_reading_it(
     call_command("create_project", "--network", "--slug", "net", "--name", "Net")
     with pytest.raises(CommandError, match=r"export\.json is .* the largest file accepted"):
         call_command("import_evaluation", "--into", "net", network)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '\ufeffcase;note\r\nPT-1;"two\r\nlines"\r\nPT-2;café\r\n'.encode(),
+        'case,note\nPT-1,"two\r\nlines"\nPT-2,café'.encode(),
+    ],
+)
+def test_a_csv_file_is_read_whatever_its_line_ends_mark_and_separator(data):
+    # A byte-order mark (ODK Central), ";" (KoboToolbox), a quoted field over two lines, and
+    # a last line without its end.
+    header, rows = read_table("sheets.csv", data)
+    assert header == ["case", "note"]
+    assert rows == [["PT-1", "two\r\nlines"], ["PT-2", "café"]]
+
+
+def test_a_csv_file_not_in_utf8_is_refused_before_any_row_is_read():
+    data = b"case,note\n" + b"PT-1,fine\n" * 100_000 + "PT-2,café\n".encode("latin-1")
+    with pytest.raises(SpreadsheetError, match="Save the CSV file as UTF-8"):
+        read_table("sheets.csv", data)

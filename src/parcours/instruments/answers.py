@@ -12,11 +12,11 @@ from parcours.textlimits import ANSWER
 Answers = dict[str, str | list[str]]
 
 
-def _several(codes: list[str], known: frozenset) -> tuple[object, str | None]:
+def _several(codes: list[str], known: dict) -> tuple[object, str | None]:
     unknown = [c for c in codes if c not in known]
     if unknown:
         return codes, _("Not a choice of this question: %(v)s") % {"v": ", ".join(unknown)}
-    return codes, None
+    return [known[c] for c in codes], None
 
 
 def _integer(value: str, _known) -> tuple[object, str | None]:
@@ -40,10 +40,11 @@ def _date(value: str, _known) -> tuple[object, str | None]:
         return value, _("Enter a date as YYYY-MM-DD.")
 
 
-def _one(value: str, known: frozenset) -> tuple[object, str | None]:
-    if value not in known:
+def _one(value: str, known: dict) -> tuple[object, str | None]:
+    code = known.get(value)
+    if code is None:
         return value, _("Not a choice of this question: %(v)s") % {"v": value}
-    return value, None
+    return code, None
 
 
 def _text(value: str, _known) -> tuple[object, str | None]:
@@ -64,7 +65,12 @@ class _Plan:
     to finding, per answer, its question's type and choices)."""
 
     def __init__(self, definition: Definition):
-        self.codes = {q.name: frozenset(definition.choice_codes(q)) for q in definition.answerable}
+        # Each question's choices, each code mapped to itself: an answer keeps the definition's
+        # string, one for every sheet that gives it (an import holds 100 000 sheets' answers).
+        self.codes = {
+            q.name: {code: code for code in definition.choice_codes(q)}
+            for q in definition.answerable
+        }
         # (name, type check or None for several choices, the choices)
         self.typing = [
             (q.name, _TYPES.get(q.type, _text) if q.type != "select_multiple" else None)
