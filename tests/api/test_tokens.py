@@ -3,12 +3,14 @@ when revoked, expired or sent in the address; failed attempts throttled per addr
 
 import datetime
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from parcours.accounts.models import Membership, Role
+from parcours.api import throttles
 from parcours.api.models import ApiToken, Scope, token_hash
 from parcours.api.tokens import TokenError, issue
 from parcours.privacy.audit import Actor
@@ -125,13 +127,19 @@ def test_failed_tokens_are_counted_per_address_and_throttled(settings, client, a
     assert client.post("/login/", {"username": "sara", "password": PASSWORD}).status_code == 302
 
 
-def test_requests_beyond_the_rate_get_429_with_retry_after(settings, api, case_manager):
+def test_requests_beyond_the_rate_get_429_with_retry_after(
+    settings, api, case_manager, monkeypatch
+):
     settings.PARCOURS_API_RATE = 2
+    # The counts are per clock minute: the three requests stay in one, 20 s before its end
+    # (on a busy machine they once straddled two and the third passed).
+    monkeypatch.setattr(throttles, "time", SimpleNamespace(time=lambda: 1_781_000_080.5))
     sara = api(case_manager)
     assert sara.get("/api/v1/projects/").status_code == 200
     assert sara.get("/api/v1/projects/").status_code == 200
     refused = sara.get("/api/v1/projects/")
-    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    # 19.5 s left in the minute: Retry-After rounds up, never sending a client back early.
+    assert refused.status_code == 429 and refused["Retry-After"] == "21"
     assert refused["Content-Type"] == "application/problem+json"
 
 

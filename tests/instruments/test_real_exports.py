@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from parcours.instruments.models import Response
+from parcours.cases import figures
+from parcours.instruments.models import BaselineScore, LatestSheet, Response
 from parcours.instruments.services import answers_of
 from tests.instruments.test_xlsforms import BASELINE
 
@@ -246,6 +247,46 @@ def test_a_baseline_export_with_two_rounds_and_its_note_column(tmp_path, three):
     sheets = Response.objects.filter(family=three[0]).order_by("submitted_at")
     assert [answers_of(s)["b01_dropout_risk"] for s in sheets] == ["2", "4"]
     assert [s.submitted_at.date().isoformat() for s in sheets] == ["2025-11-02", "2026-05-02"]
+    pair = BaselineScore.objects.get(family=three[0], code="b01_dropout_risk")
+    assert (pair.first, pair.latest, pair.scores) == (2, 4, 2)
+    assert LatestSheet.objects.get(family=three[0], instrument="baseline").response == sheets[1]
+    assert figures.differences() == []
+
+
+def test_the_latest_sheet_follows_imports_whatever_order_the_sheets_come_in(tmp_path, three):
+    """An import compares its sheets with each family's latest kept one: an older sheet that
+    arrives later is not the latest; an edit of the latest replaces it."""
+    header = ["case", "p02_age", "_submission_time", "meta/instanceID", "meta/deprecatedID"]
+    first, second = three[0].case_number, three[1].case_number
+
+    def latest(family):
+        kept = LatestSheet.objects.get(family=family, instrument="client_summary_sheet")
+        return kept.response.instance_id
+
+    _import(
+        tmp_path, _write([header, [first, "30", "2026-04-11T08:30:00", "uuid:apr", ""]]), "1.csv"
+    )
+    assert latest(three[0]) == "apr"
+    older = [first, "31", "2026-01-02T08:30:00", "uuid:jan", ""]
+    # Two sheets of one family in one file, the later one first; a sheet without a time of
+    # submission is dated now, the latest of all.
+    both = [[second, "40", "2026-05-01T10:00:00", "uuid:may", ""], [second, "41", "", "", ""]]
+    _import(tmp_path, _write([header, older, *both]), "2.csv")
+    assert latest(three[0]) == "apr"
+    assert (
+        Response.objects.get(family=three[1], instance_id="").pk
+        == LatestSheet.objects.get(family=three[1]).response_id
+    )
+    assert figures.differences() == []
+    edit = [first, "32", "2026-04-12T08:30:00", "uuid:apr2", "uuid:apr"]
+    _import(tmp_path, _write([header, edit]), "3.csv")
+    assert latest(three[0]) == "apr2"
+    assert figures.differences() == []
+    # An edit of an older sheet, dated before the latest: the latest stays.
+    edit = [first, "33", "2026-01-03T08:30:00", "uuid:jan2", "uuid:jan"]
+    _import(tmp_path, _write([header, edit]), "4.csv")
+    assert latest(three[0]) == "apr2"
+    assert figures.differences() == []
 
 
 def test_a_labels_as_headers_export_says_how_to_export_instead(tmp_path, three):

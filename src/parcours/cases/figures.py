@@ -225,16 +225,23 @@ def _families(ids) -> list[FamilyRow]:
     return [FamilyRow(*row) for row in rows]
 
 
-def refresh(family_ids: Iterable, on: datetime.date | None = None, *, part: str = "") -> int:
+def refresh(
+    family_ids: Iterable,
+    on: datetime.date | None = None,
+    *,
+    part: str = "",
+    kept_tables: bool = True,
+) -> int:
     """Write the figures of these families as the source says now: called by every service
     that changes what they count, inside its transaction. A service that changes only its own
     app's rows names that ``part`` (its app, "casework", say): only that contributor counts
-    again (a file without figures yet is counted whole)."""
+    again (a file without figures yet is counted whole). ``kept_tables=False``: the service has
+    brought its app's own kept tables up to date itself (an import)."""
     ids = list(dict.fromkeys(family_ids))
-    for kept in KEPT:
-        if not part or kept.part == part:
+    for table in KEPT:
+        if not part or (table.part == part and kept_tables):
             for start in range(0, len(ids), BATCH):
-                kept.write(ids[start : start + BATCH])
+                table.write(ids[start : start + BATCH])
     if part:
         on = on or today()
         (contributor,) = [c for c in CONTRIBUTORS if c.__module__.split(".")[1] == part]

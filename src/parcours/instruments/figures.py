@@ -159,6 +159,51 @@ def keep_latest_sheets(family_ids: list) -> None:
     )
 
 
+def _place(submitted_at, created_at, pk) -> tuple:
+    """A sheet's place in the order the latest is taken by (``latest_sheets``): the greatest is
+    the latest; a sheet without a time of submission comes before every one with it."""
+    return (submitted_at is not None, submitted_at or _EARLIEST, created_at, pk)
+
+
+_EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+
+
+def keep_latest_of(responses: list, batch: int = 2000) -> None:
+    """After new submitted sheets and nothing else (an import, a phone): a family's latest
+    sheet of an instrument is the newest of them, unless the one kept is later still. The
+    kept one is compared, where counting every sheet again took a tenth of an import of
+    100 000 sheets. A correction also takes a sheet out: ``keep_latest_sheets`` for those."""
+    newest: dict = {}
+    for response in responses:
+        key = (response.instrument, response.family_id)
+        place = _place(response.submitted_at, response.created_at, response.pk)
+        if key not in newest or place > newest[key][0]:
+            newest[key] = (place, response.pk)
+    by_instrument: dict = {}
+    for (instrument, family), found in newest.items():
+        by_instrument.setdefault(instrument, []).append((family, *found))
+    for instrument, found in by_instrument.items():
+        for start in range(0, len(found), batch):
+            chunk = found[start : start + batch]
+            kept = {
+                family: _place(at, created, pk)
+                for family, pk, at, created in LatestSheet.objects.filter(
+                    instrument=instrument, family_id__in=[family for family, *_ in chunk]
+                ).values_list(
+                    "family_id", "response_id", "response__submitted_at", "response__created_at"
+                )
+            }
+            later = [(f, pk) for f, place, pk in chunk if f not in kept or place > kept[f]]
+            replaced = [family for family, _pk in later if family in kept]
+            if replaced:
+                LatestSheet.objects.filter(instrument=instrument, family_id__in=replaced).delete()
+            insert_rows(
+                LatestSheet,
+                ["family", "instrument", "response"],
+                ((family, instrument, pk) for family, pk in later),
+            )
+
+
 def latest_sheet_differences(family_ids: list, names: dict) -> list[str]:
     """Where the kept latest sheets of these families and the source disagree."""
     kept = {

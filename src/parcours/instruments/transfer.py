@@ -19,10 +19,12 @@ from parcours.cases import figures
 from parcours.cases.models import Family
 from parcours.casework.models import consents_to_evaluation
 from parcours.database import bulk_loading, insert_many, insert_objects
+from parcours.instruments import figures as instrument_figures
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import (
     Answer,
     BaselineScore,
+    InstrumentCode,
     InstrumentVersion,
     LatestSheet,
     Response,
@@ -503,6 +505,10 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
                 ]
             )
     reason = _("Edited in the collection app; replaces the submission %(instance)s.")
+    stored: list[Response] = []
+    corrected_families = {
+        row.family_id for row in new if (row.instance_id or row.mark) in corrections
+    }
     for at in range(0, len(new), STORE_CHUNK):  # a chunk's objects at a time, not the file's
         chunk = new[at : at + STORE_CHUNK]
         responses = [
@@ -524,6 +530,7 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
             for row in chunk
         ]
         insert_objects(Response, responses)  # without the SQL compiler: a third of the time
+        stored.extend(responses)
         _store_answers(
             version.definition,
             [(r, row.answers) for r, row in zip(responses, chunk, strict=True)],
@@ -536,13 +543,27 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
         Response.objects.filter(pk__in=corrections.values()).update(
             status=ResponseStatus.SUPERSEDED
         )
-    figures.refresh({row.family_id for row in new}, part="instruments")
+    _keep_figures(code, stored, {row.family_id for row in new}, corrected_families)
     return ImportResult(
         created=len(new),
         unchanged=len(reading.rows) - len(new),
         corrected=len(corrections),
         reading=reading,
     )
+
+
+def _keep_figures(code: str, stored: list, families: set, corrected: set) -> None:
+    """The figures after new sheets: the latest sheets compared with the new ones (counted
+    again where a correction took one out), the Baseline score pairs counted again where
+    Baselines came in, and the instruments' own figures of these files."""
+    instrument_figures.keep_latest_of(stored)
+    if corrected:
+        instrument_figures.keep_latest_sheets(list(corrected))
+    if code == InstrumentCode.BASELINE:
+        ids = list(families)
+        for start in range(0, len(ids), figures.BATCH):
+            instrument_figures.keep_baseline_scores(ids[start : start + figures.BATCH])
+    figures.refresh(families, part="instruments", kept_tables=False)
 
 
 class SheetRefused(Exception):
