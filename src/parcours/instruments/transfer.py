@@ -505,7 +505,6 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
                 ]
             )
     reason = _("Edited in the collection app; replaces the submission %(instance)s.")
-    stored: list[Response] = []
     corrected_families = {
         row.family_id for row in new if (row.instance_id or row.mark) in corrections
     }
@@ -530,7 +529,9 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
             for row in chunk
         ]
         insert_objects(Response, responses)  # without the SQL compiler: a third of the time
-        stored.extend(responses)
+        # Chunk by chunk, each compared with what the chunks before it left: no sheet is held
+        # past its chunk.
+        instrument_figures.keep_latest_of(responses)
         _store_answers(
             version.definition,
             [(r, row.answers) for r, row in zip(responses, chunk, strict=True)],
@@ -543,7 +544,7 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
         Response.objects.filter(pk__in=corrections.values()).update(
             status=ResponseStatus.SUPERSEDED
         )
-    _keep_figures(code, stored, {row.family_id for row in new}, corrected_families)
+    _keep_figures(code, {row.family_id for row in new}, corrected_families)
     return ImportResult(
         created=len(new),
         unchanged=len(reading.rows) - len(new),
@@ -552,11 +553,10 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
     )
 
 
-def _keep_figures(code: str, stored: list, families: set, corrected: set) -> None:
-    """The figures after new sheets: the latest sheets compared with the new ones (counted
-    again where a correction took one out), the Baseline score pairs counted again where
-    Baselines came in, and the instruments' own figures of these files."""
-    instrument_figures.keep_latest_of(stored)
+def _keep_figures(code: str, families: set, corrected: set) -> None:
+    """The figures after new sheets, once the latest sheets have been compared with them: those
+    counted again where a correction took one out, the Baseline score pairs counted again
+    where Baselines came in, and the instruments' own figures of these files."""
     if corrected:
         instrument_figures.keep_latest_sheets(list(corrected))
     if code == InstrumentCode.BASELINE:
