@@ -72,7 +72,7 @@ def insert_rows(model, names: list[str], rows) -> None:
 
 
 def _insert_prepared(model, fields, rows) -> None:
-    preparers = [_preparer(f) for f in fields]
+    preparers = [preparer(f) for f in fields]
     prepared = [
         tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True)) for row in rows
     ]
@@ -94,7 +94,7 @@ _PLAIN = {
 }
 
 
-def _preparer(field):
+def preparer(field):
     """The function giving ``field``'s database value of a value: the field's own, but for a
     value already in its plain type (text, a number, a UUID key)."""
     target = field.target_field if field.is_relation else field

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from parcours.database import insert_many
+from parcours.database import insert_many, preparer
 from parcours.privacy.keys import keyring
 from parcours.privacy.models import AuditAction, AuditEvent
 
@@ -106,8 +106,9 @@ def _append(entries: list[Entry]) -> None:
         # The same moment and key for every row: worked out once, not fifty times.
         at, moment = _AT.get_db_prep_save(now, connection), now.astimezone(datetime.UTC).isoformat()
         key = keyring().audit_key
-        family = _FAMILY.get_db_prep_save
-        address = _ADDRESS.get_db_prep_save
+        # As insert_rows prepares values: a key given as a UUID, an address as text, each
+        # without the field's four calls (a tenth of importing 100 000 sheets went to them).
+        family, address = preparer(_FAMILY), preparer(_ADDRESS)
         rows = []
         for entry in entries:
             previous = _chain(key, previous, moment, entry)
@@ -118,8 +119,8 @@ def _append(entries: list[Entry]) -> None:
                     entry.action,
                     entry.object_type,
                     entry.object_id,
-                    family(entry.family_id, connection),
-                    address(entry.ip_address, connection),
+                    family(entry.family_id),
+                    address(entry.ip_address),
                     entry.page,
                     previous,
                 )
