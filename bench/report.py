@@ -7,6 +7,7 @@ python bench/report.py N
 """
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -14,7 +15,15 @@ import uuid
 
 
 def main(n: int) -> None:
-    os.environ.setdefault("PARCOURS_HOME", tempfile.mkdtemp(prefix="parcours-bench-"))
+    home = tempfile.mkdtemp(prefix="parcours-bench-")
+    try:
+        _measure(n, home)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)  # the scratch SQLite database
+
+
+def _measure(n: int, home: str) -> None:
+    os.environ.setdefault("PARCOURS_HOME", home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
     import django
 

@@ -30,6 +30,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -169,6 +170,7 @@ def main() -> None:
     finally:
         if scratch:
             _drop(scratch, server_url)
+        shutil.rmtree(home, ignore_errors=True)  # the SQLite database: gigabytes at 100 000
     _print(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
