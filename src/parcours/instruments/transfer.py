@@ -511,12 +511,12 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
     for at in range(0, len(new), STORE_CHUNK):  # a chunk's objects at a time, not the file's
         chunk = new[at : at + STORE_CHUNK]
         responses = [
-            Response(
+            Response(  # keys as keys: an instance given each time cost a descriptor's checks
                 family_id=row.family_id,
-                version=version,
+                version_id=version.pk,
                 instrument=code,
                 status=ResponseStatus.SUBMITTED,
-                author=actor.user,
+                author_id=actor.user.pk,
                 submitted_at=row.submitted_at or now,
                 imported=True,
                 fingerprint=row.mark,
