@@ -10,10 +10,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.cases import ages, approvals, figures
+from parcours.cases import ages, approvals, figures, tallies
 from parcours.cases import services as cases
 from parcours.cases.choices import PersonRole
-from parcours.cases.models import Approval, FamilyFigures
+from parcours.cases.models import Approval, FamilyFigures, FiguresTally
 from parcours.casework import services as casework
 from parcours.casework.models import Action, CasePlan, Contact, Review
 from parcours.instruments.models import BaselineScore, LatestSheet, Response
@@ -258,3 +258,28 @@ def test_check_figures_names_each_difference_and_fixes_it_when_asked(make_family
     call_command("check_figures", stdout=out)
     assert "The figures agree with the source rows." in out.getvalue()
     assert not BaselineScore.objects.exists()
+
+
+def test_the_tallies_fold_into_one_row_per_value_and_a_repair_counts_them_again(
+    make_family, case_manager, project, clock
+):
+    sara = Actor(case_manager)
+    family = make_family("active")
+    make_family("closed")
+    make_family("referred")
+    casework.log_contact(sara, Contact(family=family, on=TODAY, kind="home_visit"), [])
+    cases.take_step(sara, family, "pause", reason="hospital")
+    assert tallies.check() == []
+    summed, rows = tallies.stored(), FiguresTally.objects.count()
+    assert summed[project.pk, tallies.OPEN, None, None] == 1  # the paused file
+    assert tallies.fold() == len(summed) < rows  # the -1 and +1 of each move, folded away
+    assert tallies.stored() == summed and FiguresTally.objects.count() == len(summed)
+    assert tallies.fold() == len(summed)  # folding again changes nothing
+    assert tallies.check() == []
+
+    FiguresTally.objects.create(project=project, measure=tallies.OPEN, n=5)
+    assert tallies.check() == [f"tally open   of project {project.pk}: 6, the figures say 1"]
+    out = io.StringIO()
+    call_command("check_figures", "--fix", stdout=out)
+    assert "tally open" in out.getvalue()
+    assert tallies.check() == [] and tallies.stored() == summed

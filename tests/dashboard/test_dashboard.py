@@ -9,11 +9,15 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from parcours.accounts.models import Membership, Role, User
 from parcours.cases import services as cases
+from parcours.cases.choices import Assessment, ReferralRoute
+from parcours.cases.models import Family
 from parcours.casework import services as casework
 from parcours.casework.models import Action, Contact
 from parcours.dashboard import board as board_module
 from parcours.privacy.audit import Actor
+from tests.conftest import _user, make_person
 
 TODAY = datetime.date(2026, 6, 15)  # the clock fixture's day
 
@@ -138,3 +142,28 @@ def test_a_large_team_comes_a_page_of_case_managers_at_a_time(
     assert [c.value for c in first.total.cells] == [c.value for c in second.total.cells]
     theirs = next(b for b in (first, second) if b.lines[0].name == colleague.get_full_name())
     assert theirs.lines[0].cells[0].value == 1
+
+
+def test_a_coordinator_who_is_a_case_manager_elsewhere_counts_their_own_files_there(
+    caseload, coordinator, other_project, outsider, login
+):
+    """The coordinated project is added up from its tallies, the other one's own files in a
+    pass over their figures: every number of the whole still opens exactly its files."""
+    Membership.objects.create(user=coordinator, project=other_project, role=Role.CASE_MANAGER)
+    marie = User.objects.get(pk=coordinator.pk)  # her roles, read again
+    otto = _user("otto", other_project, Role.CASE_MANAGER)
+    for manager in (marie, otto):
+        family = Family(
+            project=other_project, referred_on=TODAY, referral_route=ReferralRoute.FROM_COMMUNITY
+        )
+        cases.register_referral(Actor(outsider), family, [make_person()])
+        met = [(c, Assessment.MET, "") for c in other_project.criteria.all()]
+        cases.assess(Actor(outsider), family, met)
+        cases.take_step(
+            Actor(outsider), family, "admit", admitted_on=TODAY, case_managers=[manager]
+        )
+    client = login(marie)
+    board, _page = _board(client)
+    assert board.total.cells[0].value == 3 + 1  # her project's open files, and hers there
+    for cell in board.total.cells:
+        assert len(_rows_behind(client, cell.url)) == cell.value, cell.url

@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterable
 from django.db.models import Case, Count, F, Min, Q, When
 
 from parcours import bands
+from parcours.cases import tallies
 from parcours.cases.ages import unsealed_births
 from parcours.cases.choices import FamilyStatus, PersonRole
 from parcours.cases.models import Approval, Family, FamilyFigures, Flag, Person, today
+from parcours.cases.tallies import DEADLINE_DAYS, RULES, Attention, days_within  # noqa: F401
 from parcours.database import update_objects
 
 Contributor = Callable[[list, datetime.date], dict]
@@ -250,29 +252,39 @@ def refresh(
             chunk = ids[start : start + BATCH]
             counted = contributor(_families(chunk), on)
             fields = sorted({name for columns in counted.values() for name in columns})
+            read = sorted({*fields, *tallies.TALLIED})
             kept = {
                 row.pop("family_id"): row
                 for row in FamilyFigures.objects.filter(family_id__in=chunk).values(
-                    "family_id", *fields
+                    "family_id", *read
                 )
             }
-            changed = []
+            changed, before, after = [], [], []
             for pk, columns in counted.items():
                 if pk not in kept:
                     missing.append(pk)
-                elif kept[pk] != columns:  # an unchanged row is not written again
+                    continue
+                old = kept[pk]
+                if any(old[name] != value for name, value in columns.items()):
                     changed.append(FamilyFigures(family_id=pk, **columns))
-            update_objects(FamilyFigures, changed, fields)
+                    before.append(old)
+                    after.append({**old, **columns})
+            update_objects(FamilyFigures, changed, fields)  # an unchanged row is not written
+            tallies.record(before, after)
         return len(ids) - len(missing) + (refresh(missing, on) if missing else 0)
     written = 0
     for start in range(0, len(ids), BATCH):
-        rows = list(computed(ids[start : start + BATCH], on).values())
+        chunk = ids[start : start + BATCH]
+        rows = list(computed(chunk, on).values())
+        before = FamilyFigures.objects.filter(family_id__in=chunk).values(*tallies.TALLIED)
+        before = list(before)
         FamilyFigures.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["family"],
             update_fields=[c.removesuffix("_id") for c in COLUMNS],
         )
+        tallies.record(before, [{c: getattr(r, c) for c in tallies.TALLIED} for r in rows])
         written += len(rows)
     return written
 
@@ -285,6 +297,7 @@ def refresh_all(on: datetime.date | None = None, progress=None) -> int:
         done += refresh(ids[start : start + BATCH], on)
         if progress:
             progress(done, len(ids))
+    tallies.rebuild()  # counted again whole: a repair must not rest on what it repairs
     return done
 
 
@@ -340,22 +353,7 @@ def differences(on: datetime.date | None = None, batch: int = BATCH) -> list[str
             found += kept.check(chunk, names)
     orphans = FamilyFigures.objects.exclude(family__in=Family.objects.all())
     found += [f"{f.family_id}: figures kept for no file" for f in orphans]
-    return found
-
-
-class Attention:
-    """What a file may need, as the case list filters it and the dashboard counts it."""
-
-    OVERDUE_ACTIONS = "overdue_actions"
-    REVIEW_OVERDUE = "review_overdue"
-    QUIET = "quiet"
-    DEADLINE = "deadline"
-    APPROVAL = "approval"
-    FLAGGED = "flagged"
-    SHEETS_DUE = "sheets_due"
-
-
-DEADLINE_DAYS = 14  # "legal deadlines in the next 14 days"
+    return found + tallies.check()
 
 
 def needing(
@@ -365,35 +363,23 @@ def needing(
     within=DEADLINE_DAYS,
     figures="figures__",
 ) -> Q:
-    """The condition for files of ``projects`` that need ``attention`` on ``on``, read from the
-    figures: on ``Family`` (``figures`` is the path to them), or on ``FamilyFigures`` itself
-    (``figures=""``). Each project's own review interval and quiet period apply."""
+    """The condition for files of ``projects`` that need ``attention`` on ``on`` (its rule,
+    ``tallies.RULES``), read from the figures: on ``Family`` (``figures`` is the path to
+    them), or on ``FamilyFigures`` itself (``figures=""``). Each project's own review
+    interval and quiet period apply."""
     on = on or today()
+    rule = RULES[attention]
 
     def q(**conditions) -> Q:
         return Q(**{figures + name: value for name, value in conditions.items()})
 
-    open_files = q(status__in=(FamilyStatus.ACTIVE, FamilyStatus.PAUSED))
-    active = q(status=FamilyStatus.ACTIVE)
-    if attention == Attention.OVERDUE_ACTIONS:
-        return open_files & q(first_action_due_on__lt=on)
-    if attention == Attention.DEADLINE:
-        until = on + datetime.timedelta(days=within)
-        return open_files & q(next_deadline_on__range=(on, until))
-    if attention == Attention.APPROVAL:
-        return q(approvals_waiting__gt=0)
-    if attention == Attention.FLAGGED:
-        return q(flags__gt=0)
-    if attention == Attention.SHEETS_DUE:
-        return q(sheet_due_on__lte=on)
-    per_project = Q(pk__in=[])
+    status = q(status__in=rule.statuses) if rule.statuses else Q()
+    if rule.window is None:
+        return status & q(**{f"{rule.column}__gt": 0})
+    if not rule.per_project:
+        return status & q(**days_within(rule.column, rule.window(None, on, within)))
+    within_window = Q(pk__in=[])
     for project in projects:
-        if attention == Attention.REVIEW_OVERDUE:
-            since = on - datetime.timedelta(weeks=project.review_interval_weeks)
-            per_project |= q(project_id=project.pk, review_from__lt=since)
-        elif attention == Attention.QUIET:
-            since = on - datetime.timedelta(days=project.contact_alert_days)
-            per_project |= q(project_id=project.pk, quiet_since__lt=since)
-        else:
-            raise ValueError(f"no such attention: {attention}")
-    return active & per_project
+        days = days_within(rule.column, rule.window(project, on, within))
+        within_window |= q(project_id=project.pk, **days)
+    return status & within_window

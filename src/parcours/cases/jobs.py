@@ -1,9 +1,9 @@
 """What the worker brings to the day every day (PARCOURS_DAILY): the members' age bands, and
-the figures kept ready that depend on the date."""
+the figures kept ready that depend on the date, and the tallies folded."""
 
 from django.utils.translation import gettext as _
 
-from parcours.cases import ages, figures
+from parcours.cases import ages, figures, tallies
 from parcours.jobs.services import Outcome, background
 
 
@@ -20,4 +20,5 @@ def reckon_ages(job, progress) -> Outcome:
 def figures_to_the_day(job, progress) -> Outcome:
     progress(_("Bringing the figures kept for counting to today"))
     count = figures.bring_to_the_day()
+    tallies.fold()  # the day's changes to the dashboard's tallies, one row per value
     return Outcome(lines=[_("%(n)s file(s) counted again for today.") % {"n": count}])

@@ -804,3 +804,26 @@ class FamilyFigures(models.Model):
 
     def __str__(self):
         return f"figures {self.family_id}"
+
+
+class FiguresTally(models.Model):
+    """How many files of a project count under each value the dashboard adds up over the
+    whole project (its open files; each date that decides what needs attention; each day's
+    referrals, admissions and closures), kept as signed changes: every write of the figures
+    adds a row per value it moved (-1 where files left it, +1 where they came), in the
+    change's own transaction and without updating a row another transaction may write; the
+    worker folds them together (``parcours.cases.tallies.fold``). The dashboard then sums a
+    few thousand rows instead of passing over every file (70 ms at 100 000 files). Pooled
+    files are never tallied: no dashboard shows them."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=20)
+    day = models.DateField(null=True)
+    detail = models.CharField(max_length=20, null=True)  # a closed file's resolution
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "measure", "day"], name="tally_measure_day")]
+
+    def __str__(self):
+        return f"{self.measure} {self.day or ''} {self.detail or ''}: {self.n}"

@@ -6,11 +6,22 @@ month over two years and the outcomes of closed files, from the same table.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    When,
+)
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 from django.utils.formats import localize
@@ -19,12 +30,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import Role, User
+from parcours.cases import tallies
 from parcours.cases.choices import FamilyStatus, Resolution
 from parcours.cases.figures import Attention, needing
 from parcours.cases.models import Family, FamilyFigures
 from parcours.cases.services import eligible_case_managers
+from parcours.cases.tallies import OPEN, OPEN_STATUSES, TREND_DAYS
 
-OPEN = "open"
 MONTHS = 24
 
 # (key, heading, the case list's filter): the columns of the board, in order.
@@ -76,14 +88,20 @@ class Board:
     page: Page  # of the case managers' lines
 
 
-def _aggregates(projects, on, figures="") -> dict:
-    """Per group of files: the open ones, and those needing each kind of attention, counted
-    over ``FamilyFigures`` (or a model reaching them by ``figures``)."""
-    open_files = Q(**{figures + "status__in": (FamilyStatus.ACTIVE, FamilyStatus.PAUSED)})
-    counts = {OPEN: Count("pk", filter=open_files)}
+def _conditions(projects, on) -> dict:
+    """What puts a file in each column: open, or needing each kind of attention (its rule),
+    as conditions on ``FamilyFigures``."""
+    conditions = {OPEN: Q(status__in=OPEN_STATUSES)}
     for key, _heading, _query in COLUMNS[1:]:
-        counts[key] = Count("pk", filter=needing(key, projects, on, figures=figures))
-    return counts
+        conditions[key] = needing(key, projects, on, figures="")
+    return conditions
+
+
+def _aggregates(projects, on) -> dict:
+    """Per group of files: how many hold each column's condition."""
+    return {
+        key: Count("pk", filter=condition) for key, condition in _conditions(projects, on).items()
+    }
 
 
 def _line(name: str, counts: dict, base: dict, list_url: str) -> Line:
@@ -122,15 +140,7 @@ def caseload(user, projects, on: datetime.date, page=None, whole: dict | None = 
     people.sort(key=lambda person: person[1].lower())
     lines_page = Paginator(people, LINES_PER_PAGE).get_page(page)
     shown = dict(lines_page.object_list)
-    # The gate's files joined to the page's case managers: asked the other way round (their
-    # links among the gate's files), SQLite probed every file for each of them (0.7 s).
-    per_person = {
-        row.pop("case_managers"): row
-        for row in visible.filter(case_managers__in=list(shown))
-        .values("case_managers")
-        .annotate(**_aggregates(projects, on, figures="figures__"))
-        .order_by()
-    }
+    per_person = _per_person(user, projects, on, list(shown))
     list_url = reverse("cases:list")
     lines = [
         _line(name, per_person.get(pk, {}), {"case_manager": pk}, list_url)
@@ -140,6 +150,38 @@ def caseload(user, projects, on: datetime.date, page=None, whole: dict | None = 
     if coordinated:
         total = _line(_("All files"), whole or {}, {}, list_url)
     return Board([heading for _key, heading, _q in COLUMNS], lines, total, lines_page)
+
+
+def _per_person(user, projects, on: datetime.date, people: list[int]) -> dict:
+    """Per case manager of the page, their open files and those needing each kind of
+    attention: their files' figures through the gate, each file's verdicts worked out in the
+    database, then added up per case manager from their links (a few thousand rows, read by
+    the user index; ids as text, not a UUID object each). Joined and grouped in one query,
+    PostgreSQL read every file of the project to hash them (40 ms at 100 000 files), and
+    SQLite probed every file for each case manager."""
+    links = Family.case_managers.through.objects.filter(user_id__in=people)
+    managers_of: dict = {}
+    for person, family in links.annotate(key=Cast("family_id", CharField())).values_list(
+        "user_id", "key"
+    ):
+        managers_of.setdefault(family, []).append(person)
+    verdicts = {
+        key: Case(When(condition, then=1), default=0, output_field=IntegerField())
+        for key, condition in _conditions(projects, on).items()
+    }
+    rows = (
+        FamilyFigures.objects.visible_to(user)
+        .filter(pk__in=links.values("family_id"))
+        .order_by()
+        .annotate(key=Cast("pk", CharField()), **verdicts)
+        .values_list("key", *verdicts)
+    )
+    counts: dict = {person: Counter() for person in people}
+    for family, *held in rows:
+        columns = [key for key, one in zip(verdicts, held, strict=True) if one]
+        for person in managers_of[family]:
+            counts[person].update(columns)
+    return counts
 
 
 def _months(on: datetime.date) -> list[datetime.date]:
@@ -159,49 +201,43 @@ def _month(column: str):
     return Substr(Cast(column, CharField()), 1, 7)
 
 
-TREND_DATES = [
-    ("referrals", "referred_on"),
-    ("admissions", "admitted_on"),
-    ("closures", "closed_on"),
-]
-
-
 def overview(user, projects, on: datetime.date) -> tuple[dict, dict]:
-    """One pass over the figures of every file the user sees: the counts of the whole (the
-    board's last line) and the trends: referrals, admissions and closures per month over two
-    years, and the outcomes of the files closed in that time. The files are grouped by their
-    three months (each only when it falls in the two years), status and resolution, each group
-    counting what needs attention; a query for each cost the dashboard four more passes."""
+    """The counts of every file the user sees (the board's last line) and the trends:
+    referrals, admissions and closures per month over two years, and the outcomes of the
+    files closed in that time.
+
+    The projects the user coordinates (every file the gate shows them) are added up from the
+    projects' tallies (``parcours.cases.tallies``): a few thousand rows, where a pass over
+    each file's figures cost 70 ms at 100 000 files. Files of projects where the user is
+    only a case manager (their own) are counted in one pass over their figures, grouped by
+    their three months, status and resolution."""
     months = _months(on)
     start = months[0]
-    month_of = {}
-    for key, column in TREND_DATES:
-        in_range = Q(**{f"{column}__gte": start, f"{column}__lte": on})
-        month_of[key] = Case(When(in_range, then=_month(column)))
-    groups = (
-        FamilyFigures.objects.visible_to(user)
-        .annotate(**month_of)
-        .values(*month_of, "status", "resolution")
-        .annotate(files=Count("pk"), **_aggregates(projects, on))
-        .order_by()
-    )
     whole: dict = {key: 0 for key, _heading, _query in COLUMNS}
-    counts: dict = {key: {} for key in month_of}
-    outcomes: dict = {}
-    for group in groups:
-        for key in whole:
-            whole[key] += group[key]
-        for key in month_of:
-            if group[key]:
-                counts[key][group[key]] = counts[key].get(group[key], 0) + group["files"]
-        if group["closures"] and group["status"] == FamilyStatus.CLOSED:
-            resolution = group["resolution"]
-            outcomes[resolution] = outcomes.get(resolution, 0) + group["files"]
+    counts: dict = {measure: Counter() for measure, _column in TREND_DAYS}
+    outcomes: Counter = Counter()
+    coordinated = user.project_ids(Role.COORDINATOR)
+    tallied = [project for project in projects if project.pk in coordinated]
+    if tallied:
+        for key, n in tallies.whole(tallied, on).items():
+            whole[key] += n
+        per_month = (
+            tallies.of_days(tallied, start, on)
+            .annotate(month=_month("day"))
+            .values_list("measure", "month", "detail")
+            .annotate(files=Sum("n"))
+        )
+        for measure, month, detail, files in per_month:
+            counts[measure][month] += files
+            if measure == "closures" and detail is not None:
+                outcomes[detail] += files
+    if len(tallied) < len(projects):
+        _count_own(user, [p for p in projects if p not in tallied], on, whole, counts, outcomes)
     labels = dict(Resolution.choices)
     trends = {
         "months": months,
         "series": {
-            key: [counts[key].get(m.strftime("%Y-%m"), 0) for m in months] for key in month_of
+            key: [counts[key][m.strftime("%Y-%m")] for m in months] for key, _column in TREND_DAYS
         },
         "outcomes": [
             (labels.get(code, code) or "—", outcomes[code])
@@ -210,6 +246,31 @@ def overview(user, projects, on: datetime.date) -> tuple[dict, dict]:
         ],
     }
     return whole, trends
+
+
+def _count_own(user, projects, on, whole: dict, counts: dict, outcomes: Counter) -> None:
+    """A case manager's own files of ``projects``, in one pass over their figures."""
+    start = _months(on)[0]
+    month_of = {}
+    for key, column in TREND_DAYS:
+        in_range = Q(**{f"{column}__gte": start, f"{column}__lte": on})
+        month_of[key] = Case(When(in_range, then=_month(column)))
+    groups = (
+        FamilyFigures.objects.visible_to(user)
+        .filter(project__in=projects)
+        .annotate(**month_of)
+        .values(*month_of, "status", "resolution")
+        .annotate(files=Count("pk"), **_aggregates(projects, on))
+        .order_by()
+    )
+    for group in groups:
+        for key in whole:
+            whole[key] += group[key]
+        for key in month_of:
+            if group[key]:
+                counts[key][group[key]] += group["files"]
+        if group["closures"] and group["status"] == FamilyStatus.CLOSED:
+            outcomes[group["resolution"]] += group["files"]
 
 
 SERIES_CLASSES = {

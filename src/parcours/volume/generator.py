@@ -20,7 +20,7 @@ from django.utils import timezone
 from faker import Faker
 
 from parcours.accounts.models import Membership, Role
-from parcours.cases import figures
+from parcours.cases import figures, tallies
 from parcours.cases.choices import (
     Assessment,
     EngagementAtClosure,
@@ -226,6 +226,7 @@ class Generator:
                 CaseNumberCounter.objects.update_or_create(
                     project=project, year=year, defaults={"last": last}
                 )
+        tallies.fold()  # each batch's signed rows, one row per value
         refresh_statistics()  # after a bulk load
         return self.made
 
