@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from parcours.cases import tallies
 from parcours.cases.importing import GROWN, CaseImportError, import_cases
 from parcours.database import refresh_statistics
 from parcours.privacy.audit import Actor
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         except (CaseImportError, SpreadsheetError) as error:
             errors = getattr(error, "errors", [str(error)])
             raise CommandError("nothing was imported:\n  " + "\n  ".join(errors)) from None
+        tallies.fold()  # the import's signed rows, one row per value for the dashboard
         refresh_statistics(tables=GROWN)
         created, kept = result.created, result.kept
         self.stdout.write(

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from parcours.cases import tallies
 from parcours.database import refresh_statistics
 from parcours.instruments.management.commands._instrument import add_instrument
 from parcours.instruments.transfer import GROWN, TransferError, import_responses, summary
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                     _("nothing was imported:") + "\n  " + "\n  ".join(error.errors)
                 ) from None
             progress.end()
+            tallies.fold()  # the import's signed rows, one row per value for the dashboard
             refresh_statistics(tables=GROWN)
             for line in summary(result):
                 self.stdout.write(line)
