@@ -13,6 +13,7 @@ import datetime
 import uuid
 from collections.abc import Callable, Iterable
 
+from django.db import transaction
 from django.db.models import Case, Count, F, Min, Q, When
 
 from parcours import bands
@@ -238,8 +239,16 @@ def refresh(
     that changes what they count, inside its transaction. A service that changes only its own
     app's rows names that ``part`` (its app, "casework", say): only that contributor counts
     again (a file without figures yet is counted whole). ``kept_tables=False``: the service has
-    brought its app's own kept tables up to date itself (an import)."""
-    ids = list(dict.fromkeys(family_ids))
+    brought its app's own kept tables up to date itself (an import).
+
+    The rows are locked (in the order of their keys) before the source is read, so that a
+    second change to the same file waits for the first to commit, then counts what it wrote
+    and takes it out of the tallies, not what it replaced."""
+    with transaction.atomic():
+        return _refresh(list(dict.fromkeys(family_ids)), on, part, kept_tables)
+
+
+def _refresh(ids: list, on, part: str, kept_tables: bool) -> int:
     for table in KEPT:
         if not part or (table.part == part and kept_tables):
             for start in range(0, len(ids), BATCH):
@@ -250,15 +259,9 @@ def refresh(
         missing = []
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
+            kept = {row.pop("family_id"): row for row in _locked(chunk).values()}
             counted = contributor(_families(chunk), on)
             fields = sorted({name for columns in counted.values() for name in columns})
-            read = sorted({*fields, *tallies.TALLIED})
-            kept = {
-                row.pop("family_id"): row
-                for row in FamilyFigures.objects.filter(family_id__in=chunk).values(
-                    "family_id", *read
-                )
-            }
             changed, before, after = [], [], []
             for pk, columns in counted.items():
                 if pk not in kept:
@@ -271,13 +274,12 @@ def refresh(
                     after.append({**old, **columns})
             update_objects(FamilyFigures, changed, fields)  # an unchanged row is not written
             tallies.record(before, after)
-        return len(ids) - len(missing) + (refresh(missing, on) if missing else 0)
+        return len(ids) - len(missing) + (_refresh(missing, on, "", True) if missing else 0)
     written = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
+        before = list(_locked(chunk).values(*tallies.TALLIED))
         rows = list(computed(chunk, on).values())
-        before = FamilyFigures.objects.filter(family_id__in=chunk).values(*tallies.TALLIED)
-        before = list(before)
         FamilyFigures.objects.bulk_create(
             rows,
             update_conflicts=True,
@@ -287,6 +289,10 @@ def refresh(
         tallies.record(before, [{c: getattr(r, c) for c in tallies.TALLIED} for r in rows])
         written += len(rows)
     return written
+
+
+def _locked(family_ids):
+    return FamilyFigures.objects.filter(family_id__in=family_ids).order_by("pk").select_for_update()
 
 
 def refresh_all(on: datetime.date | None = None, progress=None) -> int:
