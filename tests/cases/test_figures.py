@@ -28,6 +28,7 @@ from tests.conftest import consent_to_evaluation, make_person
 from tests.instruments.test_sheets import _baseline, _start, _url
 
 TODAY = datetime.date(2026, 6, 15)  # the clock fixture's day
+DAY = datetime.timedelta(days=1)
 
 
 def _agree():
@@ -205,9 +206,17 @@ def test_the_daily_run_of_ages_counts_again_the_families_whose_members_changed_b
     assert figures.ages_to_the_day(moved) == 1
     row.refresh_from_db()
     assert (row.children_adult, row.age_12_17, row.age_18_24, row.ages_on) == (1, 0, 1, tomorrow)
-    assert FamilyFigures.objects.get(family=other).ages_on == tomorrow
+    # The other file's row is not written again: one row says every file's ages hold.
+    assert FamilyFigures.objects.get(family=other).ages_on == TODAY
+    assert FamilyFigures.objects.filter(figures.ages_hold_on(tomorrow)).count() == 2
+    assert not FamilyFigures.objects.filter(figures.ages_hold_on(tomorrow + DAY)).exists()
     assert figures.differences(on=tomorrow) == []
+    worked_out = []
+    monkeypatch.setattr(
+        figures, "members_on", lambda ids, on: worked_out.extend(ids) or {}
+    )  # birth dates decrypted for a file whose columns are of another day
     assert compute(Cohort([project]))["profile"] == before
+    assert worked_out == []  # after the run, every file is counted from its columns
 
 
 def test_a_consent_withdrawn_from_tomorrow_leaves_the_outside_report_before_the_daily_run(

@@ -20,7 +20,15 @@ from parcours import bands
 from parcours.cases import tallies
 from parcours.cases.ages import unsealed_births
 from parcours.cases.choices import FamilyStatus, PersonRole
-from parcours.cases.models import Approval, Family, FamilyFigures, Flag, Person, today
+from parcours.cases.models import (
+    AgesDay,
+    Approval,
+    Family,
+    FamilyFigures,
+    Flag,
+    Person,
+    today,
+)
 from parcours.cases.tallies import DEADLINE_DAYS, RULES, Attention, days_within  # noqa: F401
 from parcours.database import update_objects
 
@@ -324,11 +332,20 @@ def bring_to_the_day(on: datetime.date | None = None) -> int:
 
 def ages_to_the_day(moved: Iterable, on: datetime.date | None = None) -> int:
     """After the daily run of the members' age bands: the files whose members changed band are
-    counted again; every other file's age columns hold for the day as they are."""
+    counted again; every other file's age columns hold for the day as they are, which one row
+    says (``AgesDay``)."""
     on = on or today()
     refresh(list(moved), on, part="cases")
-    FamilyFigures.objects.filter(Q(ages_on__lt=on) | Q(ages_on=None)).update(ages_on=on)
+    AgesDay.objects.update_or_create(pk=1, defaults={"day": on})
     return len(moved)
+
+
+def ages_hold_on(on: datetime.date) -> Q:
+    """The figures whose age columns hold on ``on``: all of them once the daily run brought
+    them to that day, else those counted on it."""
+    if AgesDay.objects.filter(day=on).exists():
+        return Q()
+    return Q(ages_on=on)
 
 
 def differences(on: datetime.date | None = None, batch: int = BATCH) -> list[str]:
@@ -336,6 +353,7 @@ def differences(on: datetime.date | None = None, batch: int = BATCH) -> list[str
     by its case number (or its id) and the column."""
     on = on or today()
     found = []
+    brought = AgesDay.objects.filter(day=on).exists()  # every row's ages hold for the day
     ids = list(Family.objects.order_by().values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
@@ -350,7 +368,7 @@ def differences(on: datetime.date | None = None, batch: int = BATCH) -> list[str
             for column in COLUMNS:
                 if column in ("as_of", "ages_on"):
                     continue
-                if column in AGE_DEPENDENT and row.ages_on != on:
+                if column in AGE_DEPENDENT and row.ages_on != on and not brought:
                     continue  # of another day: the report works them out for its own
                 kept, source = getattr(row, column), getattr(expected, column)
                 if kept != source:

@@ -827,3 +827,16 @@ class FiguresTally(models.Model):
 
     def __str__(self):
         return f"{self.measure} {self.day or ''} {self.detail or ''}: {self.n}"
+
+
+class AgesDay(models.Model):
+    """The last day the worker's daily run brought the files' age columns to: every row of
+    ``FamilyFigures`` holds for it, whatever day the row was counted on (the run counts again
+    the files whose members changed band). One row, where marking each file's row cost a
+    rewrite of every row of the figures each night (100 000 rows, and scans twice as long
+    until the table was vacuumed)."""
+
+    day = models.DateField()
+
+    def __str__(self):
+        return f"ages of {self.day}"

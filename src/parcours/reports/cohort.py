@@ -408,7 +408,7 @@ def profile(cohort: Cohort, families, family_count: int) -> dict:
     carry bands, not dates) count alongside the organisation's own. A file whose age columns
     are of another day (before the worker's daily run) is worked out for today instead."""
     now = today()
-    kept = cohort.figures().filter(ages_on=now)
+    kept = cohort.figures().filter(figures.ages_hold_on(now))
     summed = kept.aggregate(n=Count("pk"), **{column: Sum(column) for column in PROFILE_SUMS})
     counted = summed.pop("n")
     totals = Counter({column: n or 0 for column, n in summed.items()})
