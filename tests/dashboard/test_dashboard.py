@@ -97,6 +97,27 @@ def test_trends_count_the_months_and_outcomes(caseload, coordinator, login):
     assert 'id="trend-table"' in html and "<svg" in html
 
 
+@pytest.mark.parametrize("language, grouped", [("nl", "12.266"), ("fr", "12\xa0266")])
+def test_large_numbers_are_grouped_as_the_language_writes_them(
+    caseload, coordinator, login, monkeypatch, language, grouped
+):
+    counted = board_module.overview
+
+    def a_large_project(user, projects, on):
+        whole, trends = counted(user, projects, on)
+        whole["open"] = 12266
+        trends["series"]["referrals"][-1] = 12266
+        trends["outcomes"] = [("Regularised", 12266)]
+        return whole, trends
+
+    monkeypatch.setattr(board_module, "overview", a_large_project)
+    client = login(coordinator)
+    html = client.get(reverse("dashboard:dashboard"), HTTP_ACCEPT_LANGUAGE=language)
+    html = html.content.decode()
+    # the board's total, the chart's highest month and its bar, the trend table, the outcomes
+    assert html.count(grouped) >= 5 and "12266" not in html
+
+
 def test_the_dashboard_is_the_coordinators_home(coordinator, case_manager, login):
     assert login(coordinator).get(reverse("home")).url == reverse("dashboard:dashboard")
     assert login(case_manager).get(reverse("home")).url == reverse("cases:caseload")

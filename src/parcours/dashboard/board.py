@@ -24,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +68,7 @@ class Cell:
             self.heading,
             zero,
             self.url,
-            localize(self.value),
+            number_format(self.value, force_grouping=True),
         )
 
     __html__ = __str__
