@@ -10,8 +10,9 @@ analyses SQLite after every migration (so each upgrade refreshes them) and after
 
 import contextlib
 import uuid
+from collections import Counter
 
-from django.db import connection, connections, models
+from django.db import connection, connections, models, transaction
 
 
 def refresh_statistics(using: str = "default", tables=()) -> None:
@@ -174,3 +175,29 @@ def update_objects(model, objects, fields: list[str], batch: int = 500) -> None:
                 f"WHERE {table}.{quote(meta.pk.column)} = given.v0",
                 params,
             )
+
+
+def fold_signed(model, keys: list[str]) -> int:
+    """Fold a table of signed counts (a row per change: its key columns ``keys``, attnames,
+    and ``n``) into one row per key. The rows are taken by one DELETE … RETURNING, so a
+    second worker folding at the same time, or a change committed meanwhile, is neither
+    counted twice nor lost: each folds only the rows it took. Returns the rows left."""
+    fields = [model._meta.get_field(key) for key in keys]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # our own table's and columns' names, and no value: nothing to inject
+            take = f"DELETE FROM {quote(model._meta.db_table)} RETURNING {columns}, n"  # noqa: S608
+            cursor.execute(take)
+            taken = cursor.fetchall()
+        # SQLite returns a date as its ISO text: each value as its field reads it
+        readers = [f.to_python for f in fields]
+        folded: Counter = Counter()
+        for *key, n in taken:
+            folded[tuple(read(value) for read, value in zip(readers, key, strict=True))] += n
+        model.objects.bulk_create(
+            [model(**dict(zip(keys, key, strict=True)), n=n) for key, n in folded.items() if n],
+            batch_size=2000,
+        )
+    return sum(1 for n in folded.values() if n)

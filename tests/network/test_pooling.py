@@ -22,7 +22,7 @@ from parcours.network.models import PooledSource
 from parcours.privacy import keys
 from parcours.privacy.audit import Actor
 from parcours.projects.services import create_project
-from parcours.reports.cohort import Cohort, compute
+from parcours.reports.cohort import Cohort, answer_counts, compute, scaled_questions
 from parcours.reports.render import produce
 from tests.conftest import PASSWORD, consent_to_evaluation, make_person
 from tests.reports.test_seed_tables import POSITIVE, seed_csv
@@ -155,6 +155,9 @@ def test_the_network_report_shows_each_project_beside_the_pooled_totals(
     columns = report["by_project"]
     assert set(columns) == {"Plan Together (JRS Belgium)", "Other Site (Elsewhere)"}
     ours = columns["Plan Together (JRS Belgium)"]
+    for _label, part in Cohort([network]).parts():  # each source's column from its tallies
+        codes = list(scaled_questions())
+        assert part.answer_counts(codes) == answer_counts(part.sheet_ids(), codes)
     assert ours["n_sheets"] == 12 and ours["declined"] == 1
     for code, percent in POSITIVE.items():
         assert round(ours["positive_percent"][code]) == percent
@@ -181,6 +184,12 @@ def test_a_newer_export_replaces_the_older_one(member_projects, network, tmp_pat
     assert (
         PooledSource.objects.count() == 1 and Family.objects.filter(project=network).count() == 13
     )
+    # The replaced source's answers left the report's tallies with it.
+    assert figures.differences() == []
+    codes = list(scaled_questions())
+    cohort = Cohort([network])
+    assert cohort.answer_counts(codes) == answer_counts(cohort.sheet_ids(), codes)
+    assert sum(cohort.answer_counts(["c1_impact"])["c1_impact"].values()) == 12
 
 
 def test_a_tampered_file_is_refused_and_nothing_is_imported(member_projects, network, tmp_path):

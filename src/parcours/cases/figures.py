@@ -257,10 +257,9 @@ def refresh(
 
 
 def _refresh(ids: list, on, part: str, kept_tables: bool) -> int:
-    for table in KEPT:
-        if not part or (table.part == part and kept_tables):
-            for start in range(0, len(ids), BATCH):
-                table.write(ids[start : start + BATCH])
+    # The apps' kept tables are written once the figures' rows are locked: they record what
+    # they moved in tallies too.
+    writes = [t.write for t in KEPT if not part or (t.part == part and kept_tables)]
     if part:
         on = on or today()
         (contributor,) = [c for c in CONTRIBUTORS if c.__module__.split(".")[1] == part]
@@ -268,6 +267,8 @@ def _refresh(ids: list, on, part: str, kept_tables: bool) -> int:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             kept = {row.pop("family_id"): row for row in _locked(chunk).values()}
+            for write in writes:
+                write(chunk)
             counted = contributor(_families(chunk), on)
             fields = sorted({name for columns in counted.values() for name in columns})
             changed, before, after = [], [], []
@@ -287,6 +288,8 @@ def _refresh(ids: list, on, part: str, kept_tables: bool) -> int:
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         before = list(_locked(chunk).values(*tallies.TALLIED))
+        for write in writes:
+            write(chunk)
         rows = list(computed(chunk, on).values())
         FamilyFigures.objects.bulk_create(
             rows,

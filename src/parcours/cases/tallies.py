@@ -6,7 +6,9 @@ number of it is above zero (``RULES``). The case list filters by these rules
 (``figures.needing``); the dashboard adds up, per project, how many files hold each value
 (``FiguresTally``): ``record`` writes what a refresh of the figures moved, ``fold`` folds
 the signed rows together, ``whole`` and ``of_days`` read them, ``check`` compares them with
-the figures.
+the figures. Another app's table of signed counts (the report's answers,
+``parcours.instruments.tallies``) registers with ``counts``, to be folded, checked and counted
+again with these.
 """
 
 import dataclasses
@@ -14,11 +16,12 @@ import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, Sum
 
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.models import FamilyFigures, FiguresTally
+from parcours.database import fold_signed
 
 OPEN_STATUSES = (FamilyStatus.ACTIVE, FamilyStatus.PAUSED)
 DEADLINE_DAYS = 14  # "legal deadlines in the next 14 days"
@@ -104,6 +107,25 @@ TALLIED = (
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class Counts:
+    """A table of signed counts another app keeps beside these (registered from its
+    AppConfig.ready): folded, checked and counted again whole with them."""
+
+    fold: Callable[[], int]
+    check: Callable[[], list[str]]
+    rebuild: Callable[[], None]
+
+
+OTHERS: list[Counts] = []
+
+
+def counts(other: Counts) -> None:
+    """Register another app's table of signed counts; once only."""
+    if other not in OTHERS:
+        OTHERS.append(other)
+
+
 def days_within(column: str, window: tuple) -> dict:
     """The lookups of a window of days (first and last, either open) on ``column``."""
     first, last = window
@@ -179,13 +201,14 @@ def stored(project_ids=None) -> Counter:
 def check() -> list[str]:
     """Where the tallies and the figures disagree, one line each."""
     kept, counted = stored(), expected()
-    return [
+    found = [
         f"tally {measure} {day or ''} {detail or ''} of project {project}: "
         f"{kept[key]}, the figures say {counted[key]}"
         for key in sorted(set(kept) | set(counted), key=str)
         if kept[key] != counted[key]
         for project, measure, day, detail in [key]
     ]
+    return found + [line for other in OTHERS for line in other.check()]
 
 
 def rebuild() -> None:
@@ -193,6 +216,8 @@ def rebuild() -> None:
     with transaction.atomic():
         FiguresTally.objects.all().delete()
         _write(expected())
+        for other in OTHERS:
+            other.rebuild()
 
 
 def _write(counted: Counter) -> None:
@@ -207,24 +232,10 @@ def _write(counted: Counter) -> None:
 
 
 def fold() -> int:
-    """Fold each value's signed rows into one (the worker's daily run, and after a bulk
-    load). The rows are taken by one DELETE … RETURNING, so a second worker folding at the
-    same time, or a change committed meanwhile, is neither counted twice nor lost: each
-    folds only the rows it took. Returns the rows left."""
-    table = FiguresTally._meta.db_table
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # our own table's name, and no value: nothing to inject
-            take = f"DELETE FROM {table} RETURNING project_id, measure, day, detail, n"  # noqa: S608
-            cursor.execute(take)
-            taken = cursor.fetchall()
-        folded: Counter = Counter()
-        for project, measure, day, detail, n in taken:
-            if isinstance(day, str):  # SQLite returns the ISO text
-                day = datetime.date.fromisoformat(day)
-            folded[project, measure, day, detail] += n
-        _write(folded)
-    return sum(1 for n in folded.values() if n)
+    """Fold each value's signed rows into one, the dashboard's and every table registered
+    with ``counts`` (the worker's daily run, and after a bulk load); returns the rows left."""
+    left = fold_signed(FiguresTally, ["project_id", "measure", "day", "detail"])
+    return left + sum(other.fold() for other in OTHERS)
 
 
 def whole(projects, on: datetime.date, within: int = DEADLINE_DAYS) -> dict:

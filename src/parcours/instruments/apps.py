@@ -7,8 +7,9 @@ class InstrumentsConfig(AppConfig):
     verbose_name = _("Instruments")
 
     def ready(self):
-        from parcours.cases import figures
+        from parcours.cases import figures, tallies
         from parcours.casework.due import COLLECTORS
+        from parcours.instruments import tallies as answer_tallies
         from parcours.instruments.due import sheets
         from parcours.instruments.figures import (
             baseline_differences,
@@ -23,3 +24,6 @@ class InstrumentsConfig(AppConfig):
         figures.contributes(contribute)
         figures.keeps(figures.Kept("instruments", keep_baseline_scores, baseline_differences))
         figures.keeps(figures.Kept("instruments", keep_latest_sheets, latest_sheet_differences))
+        tallies.counts(
+            tallies.Counts(answer_tallies.fold, answer_tallies.check, answer_tallies.rebuild)
+        )

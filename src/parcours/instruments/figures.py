@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import F, Max, Q
 
 from parcours.database import insert_rows
+from parcours.instruments import tallies
 from parcours.instruments.due import sheet_items
 from parcours.instruments.models import (
     Answer,
@@ -148,15 +149,16 @@ def latest_sheets(family_ids: list) -> dict:
 def keep_latest_sheets(family_ids: list) -> None:
     """Write these families' latest sheets as the source says now, as plain rows: as model
     objects, they were a tenth of an import of 100 000 sheets."""
-    LatestSheet.objects.filter(family_id__in=family_ids).delete()
+    kept = LatestSheet.objects.filter(family_id__in=family_ids)
+    before = list(kept.filter(instrument=tallies.COUNTED).values_list("response_id", flat=True))
+    kept.delete()
+    latest = latest_sheets(family_ids)
     insert_rows(
         LatestSheet,
         ["family", "instrument", "response"],
-        (
-            (family, instrument, response)
-            for (family, instrument), response in latest_sheets(family_ids).items()
-        ),
+        ((family, instrument, response) for (family, instrument), response in latest.items()),
     )
+    tallies.record(before, [pk for (_f, code), pk in latest.items() if code == tallies.COUNTED])
 
 
 def _place(submitted_at, created_at, pk) -> tuple:
@@ -168,11 +170,13 @@ def _place(submitted_at, created_at, pk) -> tuple:
 _EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
-def keep_latest_of(responses: list, batch: int = 2000) -> None:
-    """After new submitted sheets and nothing else (an import, a phone): a family's latest
-    sheet of an instrument is the newest of them, unless the one kept is later still. The
-    kept one is compared, where counting every sheet again took a tenth of an import of
-    100 000 sheets. A correction also takes a sheet out: ``keep_latest_sheets`` for those."""
+def keep_latest_of(responses: list, answered: dict | None = None, batch: int = 2000) -> None:
+    """After new submitted sheets and nothing else (an import, a phone), their answers stored:
+    a family's latest sheet of an instrument is the newest of them, unless the one kept is
+    later still. The kept one is compared, where counting every sheet again took a tenth of
+    an import of 100 000 sheets. A correction also takes a sheet out: ``keep_latest_sheets``
+    for those. ``answered``: the sheets' coded answers, when they are at hand (an import), for
+    the report's tallies."""
     newest: dict = {}
     for response in responses:
         key = (response.instrument, response.family_id)
@@ -185,14 +189,13 @@ def keep_latest_of(responses: list, batch: int = 2000) -> None:
     for instrument, found in by_instrument.items():
         for start in range(0, len(found), batch):
             chunk = found[start : start + batch]
-            kept = {
-                family: _place(at, created, pk)
-                for family, pk, at, created in LatestSheet.objects.filter(
-                    instrument=instrument, family_id__in=[family for family, *_ in chunk]
-                ).values_list(
-                    "family_id", "response_id", "response__submitted_at", "response__created_at"
-                )
-            }
+            kept, kept_sheet = {}, {}
+            for family, pk, at, created in LatestSheet.objects.filter(
+                instrument=instrument, family_id__in=[family for family, *_ in chunk]
+            ).values_list(
+                "family_id", "response_id", "response__submitted_at", "response__created_at"
+            ):
+                kept[family], kept_sheet[family] = _place(at, created, pk), pk
             later = [(f, pk) for f, place, pk in chunk if f not in kept or place > kept[f]]
             replaced = [family for family, _pk in later if family in kept]
             if replaced:
@@ -202,6 +205,9 @@ def keep_latest_of(responses: list, batch: int = 2000) -> None:
                 ["family", "instrument", "response"],
                 ((family, instrument, pk) for family, pk in later),
             )
+            if instrument == tallies.COUNTED:
+                removed = [kept_sheet[f] for f in replaced]
+                tallies.record(removed, [pk for _f, pk in later], answered)
 
 
 def latest_sheet_differences(family_ids: list, names: dict) -> list[str]:

@@ -529,13 +529,13 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
             for row in chunk
         ]
         insert_objects(Response, responses)  # without the SQL compiler: a third of the time
-        # Chunk by chunk, each compared with what the chunks before it left: no sheet is held
-        # past its chunk.
-        instrument_figures.keep_latest_of(responses)
-        _store_answers(
+        answered = _store_answers(
             version.definition,
             [(r, row.answers) for r, row in zip(responses, chunk, strict=True)],
         )
+        # Chunk by chunk, each compared with what the chunks before it left: no sheet is held
+        # past its chunk. The report's tallies count the answers as stored.
+        instrument_figures.keep_latest_of(responses, answered)
         record_many(actor, AuditAction.CREATE, responses)
         tell_submitted(responses)
         if progress is not None:
@@ -706,22 +706,26 @@ def summary(result) -> list[str]:
     return lines
 
 
-def _store_answers(definition: Definition, sheets) -> None:
+def _store_answers(definition: Definition, sheets) -> dict:
     """The answers of saved sheets, inserted in bulk without a model instance each (an instance
     per answer costs more than the insert itself: bench/import_sheets.py), with values prepared
     by the fields themselves, as the ORM would write them: free text sealed by its field,
-    bound to the sheet and the question as the model binds it."""
+    bound to the sheet and the question as the model binds it. Returns each sheet's (code,
+    value) pairs as stored."""
     meta = Answer._meta
     fields = [meta.get_field(n) for n in ("response", "code", "value", "text")]
     prepare, text_field = fields[0].get_db_prep_value, fields[3]
-    params = []
+    params, stored = [], {}
     for response, answers in sheets:
         reference = prepare(response.pk, connection)
+        pairs = stored[response.pk] = []
         for row in to_rows(definition, answers):
             code, text = row["code"], row["text"]
             sealed = text_field.seal(text, f"{response.pk}:{code}") if text else ""
             params.append((reference, code, row["value"], sealed))
+            pairs.append((code, row["value"]))
     insert_many(meta.db_table, [f.column for f in fields], params)
+    return stored
 
 
 # The tables an import grows, whose statistics are taken again after it.

@@ -23,6 +23,7 @@ from parcours.cases.models import Family, FamilyFigures, Person, ScreeningAssess
 from parcours.casework.choices import ContactKind
 from parcours.casework.models import consents_to_evaluation
 from parcours.dates import completed_months, completed_years
+from parcours.instruments import tallies as answer_tallies
 from parcours.instruments.charts import WORSE_WHEN_HIGHER
 from parcours.instruments.models import (
     Answer,
@@ -185,6 +186,37 @@ class Cohort:
             instrument="client_summary_sheet",
             family_id__in=self.figures().values("family_id"),
         ).values_list("response_id", flat=True)
+
+    def answer_counts(self, codes) -> dict[str, dict[str, int]]:
+        """How many counted sheets gave each value of each question. When nothing narrows
+        the cohort (every admitted file, each one's latest sheet, for the organisation's own
+        readers), summed from the answers' tallies (``parcours.instruments.tallies``), less
+        the latest sheets of files never admitted; otherwise one GROUP BY over the answers
+        of ``sheet_ids``."""
+        narrowed = (
+            self.period_from
+            or self.period_to
+            or self.admitted_from
+            or self.admitted_to
+            or self.statuses
+            or self.consented_only
+        )
+        if narrowed:
+            return answer_counts(self.sheet_ids(), codes)
+        counts = answer_tallies.answers(self.projects, codes, self.scope)
+        never_admitted = FamilyFigures.objects.filter(project__in=self.projects, admitted_on=None)
+        if self.scope is not None:
+            never_admitted = never_admitted.filter(**self.scope)
+        left_out = LatestSheet.objects.filter(
+            instrument=answer_tallies.COUNTED,
+            family_id__in=never_admitted.values("family_id"),
+        ).values("response_id")
+        for code, values in answer_counts(left_out, codes).items():
+            for value, n in values.items():
+                counts[code][value] -= n
+                if not counts[code][value]:
+                    del counts[code][value]
+        return counts
 
     def parts(self) -> list[tuple[str, "Cohort"]]:
         """The projects pooled in this report, each as its own cohort: the projects chosen,
@@ -577,7 +609,7 @@ def _compute(cohort: Cohort, free: str, shown: set, first: int | None) -> dict:
     n = counted.count()
     family_count = cohort.figures().count()
     scaled = scaled_questions()
-    counts = answer_counts(counted, [*scaled, VULNERABILITIES])
+    counts = cohort.answer_counts([*scaled, VULNERABILITIES])
     barriers, named = free_text(cohort, counted, free, shown, first)
     return {
         "selection": cohort.selection(),
@@ -609,7 +641,7 @@ def _key_figures(cohort: Cohort) -> dict:
     sheet_ids = cohort.sheet_ids()
     n = sheet_ids.count()
     scaled = scaled_questions()
-    tables = questions(scaled, answer_counts(sheet_ids, list(scaled)), n)
+    tables = questions(scaled, cohort.answer_counts(list(scaled)), n)
     funnel_ = funnel(cohort)
     return {
         "n_sheets": n,
