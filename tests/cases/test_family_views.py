@@ -218,3 +218,19 @@ def test_the_members_table_names_nationalities_in_the_reader_s_language(
     adam = html[html.index(">Adam Haddad</a>") :]
     adam = adam[: adam.index("</tr>")]
     assert "<td>—</td>" in adam and "---------" not in adam  # no nationality recorded
+
+
+def test_a_coordinator_sees_the_latest_audit_rows_in_their_language(
+    make_family, coordinator, login
+):
+    """Who read the file, what they did and how it is named, newest first, in the reader's
+    language; a case manager's page has no such table."""
+    family = make_family()
+    client = login(coordinator, "nl")
+    client.get(reverse("family", args=[family.pk]))
+    rows = client.get(reverse("family", args=[family.pk])).context["audit"]
+    assert len(rows) >= 2 and rows[0].at >= rows[1].at
+    seen = rows[0]
+    assert (seen.user, seen.action, seen.object_label) == (str(coordinator), "bekeken", "gezin")
+    html = client.get(reverse("family", args=[family.pk])).content.decode()
+    assert f"<td>{coordinator}</td><td>bekeken</td><td>gezin</td>" in html

@@ -6,45 +6,24 @@ ready values.
 """
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from parcours.accounts.models import User
 from parcours.cases.choices import FamilyStatus, PersonRole
-from parcours.cases.models import Family, Flag, Person
+from parcours.cases.models import Family, Flag, Person, household_name
 
 # What a row reads, and no more: a family's file has a dozen sealed columns the table never
 # shows.
-_FIELDS = ("id", "project_id", "case_number", "status", "referred_on", "created_at")
-_PREFETCH = (
-    Prefetch(
-        "members",
-        queryset=Person.objects.only(
-            "id", "family_id", "role", "given_name", "family_name"
-        ).order_by("created_at"),
-    ),
-    Prefetch(
-        "case_managers",
-        queryset=User.objects.only("id", "first_name", "username").order_by("first_name"),
-    ),
-)
-
-
-def _current_flags():
-    """A row's flags that show today (the date is read per request)."""
-    return Prefetch(
-        "flags",
-        queryset=Flag.objects.current().select_related("reason").order_by("reason__position"),
-        to_attr="current_flags",
-    )
+_FIELDS = ("id", "case_number", "status", "referred_on")
+_MEMBER_FIELDS = ("id", "family_id", "role", "given_name", "family_name")
 
 
 # Past this many families the list says "about N" from PostgreSQL's estimate rather than count
@@ -135,6 +114,7 @@ def estimated_count(rows) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class FamilyRow:
+    pk: object  # the family's key
     url: str
     label: str  # the case number, or the household's name before admission
     parents: list[str]
@@ -146,38 +126,52 @@ class FamilyRow:
     flags: list[str]  # the reasons of the flags that show today
 
 
-def for_table(families):
-    """``families`` with only what a row reads, and their members, case managers and flags."""
-    return families.only(*_FIELDS).prefetch_related(*_PREFETCH, _current_flags())
-
-
 def table_page(families, number, per_page: int):
     """Page ``number`` of ``families`` (visible, filtered, ordered) for the table: the page's
-    keys found in the gated list, then those families read by key alone, so a search's
+    keys found in the gated list, then those families' rows read by key alone, so a search's
     conditions are not evaluated twice."""
     paginator = KeysFirstPaginator(
-        families, per_page, rows=lambda keys: for_table(Family.objects.filter(pk__in=keys))
+        families, per_page, rows=lambda keys: table_rows(Family.objects.filter(pk__in=keys))
     )
     return paginator.get_page(number)
 
 
-def family_rows(families) -> list[FamilyRow]:
-    """The rows of ``families`` as read by ``for_table``."""
+def table_rows(families) -> list[FamilyRow]:
+    """The rows of ``families``, in their order: the files, then their members, case managers
+    and the flags that show today, one query each, put together here. (Django's prefetching
+    made a filtered manager per file and relation: a quarter of a case list page's time.)"""
+    families = list(families.only(*_FIELDS))
+    keys = [family.pk for family in families]
+    members = defaultdict(list)
+    people = Person.objects.filter(family_id__in=keys).only(*_MEMBER_FIELDS)
+    for person in people.order_by("created_at"):
+        members[person.family_id].append(person)
+    managers = defaultdict(list)
+    links = Family.case_managers.through.objects.filter(family_id__in=keys)
+    for family_id, first_name, username in links.order_by("user__first_name").values_list(
+        "family_id", "user__first_name", "user__username"
+    ):
+        managers[family_id].append(first_name or username)
+    flags = defaultdict(list)
+    showing = Flag.objects.current().filter(family_id__in=keys).select_related("reason")
+    for flag in showing.order_by("reason__position"):
+        flags[flag.family_id].append(flag.reason.label)
     statuses = {value: str(label) for value, label in FamilyStatus.choices}
     rows = []
     for family in families:
-        members = list(family.members.all())
+        household = members[family.pk]
         label = family.case_number
         if not label:
-            name = family.household_name
+            name = household_name(household)
             label = _("%(name)s family (referral)") % {"name": name} if name else _("referral")
         rows.append(
             FamilyRow(
+                pk=family.pk,
                 url=reverse("family", args=[family.pk]),
                 label=label,
-                parents=[p.full_name for p in members if p.role == PersonRole.PARENT],
-                members=ngettext("%(n)s member", "%(n)s members", len(members))
-                % {"n": len(members)},
+                parents=[p.full_name for p in household if p.role == PersonRole.PARENT],
+                members=ngettext("%(n)s member", "%(n)s members", len(household))
+                % {"n": len(household)},
                 status=family.status,
                 status_label=statuses.get(family.status, family.status),
                 referred_on=(
@@ -185,10 +179,8 @@ def family_rows(families) -> list[FamilyRow]:
                     if family.referred_on
                     else ""
                 ),
-                case_managers=", ".join(
-                    cm.get_short_name() or cm.username for cm in family.case_managers.all()
-                ),
-                flags=[flag.reason.label for flag in family.current_flags],
+                case_managers=", ".join(managers[family.pk]),
+                flags=flags[family.pk],
             )
         )
     return rows

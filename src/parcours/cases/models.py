@@ -89,6 +89,12 @@ class GatedQuerySet(models.QuerySet):
         return self.filter(functools.reduce(operator.or_, reach), pooled_from=None)
 
 
+def household_name(members) -> str:
+    """``Family.household_name`` of these members (a list page reads them itself)."""
+    members = sorted(members, key=lambda p: _ROLE_RANK.get(p.role, 3))
+    return " / ".join(dict.fromkeys(p.family_name for p in members if p.family_name))
+
+
 class Family(Versioned):
     """One family's file, from the first referral to closure."""
 
@@ -267,8 +273,7 @@ class Family(Versioned):
         calls the family before it has a case number. Ordered by role only: the children's
         order does not change the names, and their birth dates stay sealed (a list page of
         referrals opened 200 of them for this)."""
-        members = sorted(self.members.all(), key=lambda p: _ROLE_RANK.get(p.role, 3))
-        return " / ".join(dict.fromkeys(p.family_name for p in members if p.family_name))
+        return household_name(self.members.all())
 
     def members_by_role(self, role: PersonRole) -> list["Person"]:
         return [p for p in self.members.all() if p.role == role]

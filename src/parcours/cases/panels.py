@@ -1,6 +1,9 @@
 """What the cases app contributes to the family page: the household, the next steps, the
 screening, the history and, for a coordinator, the latest audit rows."""
 
+import datetime
+from typing import NamedTuple
+
 from django.db.models import Prefetch
 
 from parcours.accounts.models import Role
@@ -8,7 +11,7 @@ from parcours.cases import approvals, duplicates
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import available
 from parcours.cases.models import Approval, Family, Person, today
-from parcours.privacy.models import AuditEvent
+from parcours.privacy.models import AuditAction, AuditEvent, object_label
 
 # The members in the order they were recorded: read by many panels, fetched once.
 MEMBERS = Prefetch("members", queryset=Person.objects.order_by("created_at"))
@@ -37,12 +40,42 @@ def case_panel(family, user) -> dict:
         **_approvals(family, is_coordinator),
         **_earlier_files(family, user),
         "may_assign": is_coordinator and family.admitted_on is not None,
-        "audit": (
-            AuditEvent.objects.filter(family_id=family.pk).select_related("user")[:10]
-            if is_coordinator
-            else None
-        ),
+        "audit": _latest_audit(family) if is_coordinator else None,
     }
+
+
+class AuditRow(NamedTuple):
+    at: datetime.datetime
+    user: str  # "" when no one signed in (a phone's token, a command)
+    action: str
+    object_label: str
+    ip_address: str | None
+
+
+def _latest_audit(family) -> list[AuditRow]:
+    """The file's latest ten audit rows as the table prints them, read as values: as events
+    with their users and choice labels they cost more than the rest of the page's panels."""
+    actions = dict(AuditAction.choices)
+    return [
+        AuditRow(
+            at,
+            f"{first} {last}".strip() or username or "",
+            str(actions.get(action, action)),
+            object_label(object_type),
+            address,
+        )
+        for at, first, last, username, action, object_type, address in AuditEvent.objects.filter(
+            family_id=family.pk
+        ).values_list(
+            "at",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "action",
+            "object_type",
+            "ip_address",
+        )[:10]
+    ]
 
 
 def _approvals(family, is_coordinator: bool) -> dict:

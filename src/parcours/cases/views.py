@@ -44,7 +44,7 @@ from parcours.cases.forms import (
     ScreeningForm,
 )
 from parcours.cases.lifecycle import TransitionError, check, get_transition
-from parcours.cases.listing import family_rows, for_table, table_page
+from parcours.cases.listing import table_page, table_rows
 from parcours.cases.models import Approval, Family, Flag, PossibleDuplicate
 from parcours.privacy.audit import Actor, record_listed
 from parcours.privacy.models import AuditEvent
@@ -80,14 +80,14 @@ def caseload(request):
             FamilyStatus.PAUSED,
         )
     }
-    for family in for_table(families):
-        groups[family.status].append(family)
-    record_listed(request, [f.pk for group in groups.values() for f in group])
+    for row in table_rows(families):
+        groups[row.status].append(row)
+    record_listed(request, [row.pk for group in groups.values() for row in group])
     return render(
         request,
         "cases/caseload.html",
         {
-            "groups": [(FamilyStatus(s).label, family_rows(fs)) for s, fs in groups.items()],
+            "groups": [(FamilyStatus(s).label, rows) for s, rows in groups.items()],
             "may_refer": is_case_worker(request.user),
         },
     )
@@ -131,14 +131,14 @@ def case_list(request):
     # No join to the project (the table does not show it): with it, SQLite put the project
     # first and sorted every file for a deep page (160 ms instead of 5 at 100 000 families).
     page = table_page(families, criteria.get("page"), settings.PARCOURS_CASE_LIST_PAGE_SIZE)
-    record_listed(request, [family.pk for family in page.object_list])
+    record_listed(request, [row.pk for row in page.object_list])
     return render(
         request,
         "cases/_case_results.html" if is_htmx(request) else "cases/case_list.html",
         {
             "form": form,
             "page": page,
-            "rows": family_rows(page.object_list),
+            "rows": page.object_list,
             "may_refer": is_case_worker(request.user),
             "searched": services.searched_for(searched) if searched else "",
             "earlier_files_waiting": (

@@ -9,7 +9,7 @@ from parcours.casework.due import HORIZON_DAYS
 from parcours.instruments.answers import from_rows
 from parcours.instruments.charts import baseline_chart
 from parcours.instruments.due import sheet_items
-from parcours.instruments.models import InstrumentCode, InstrumentVersion, ResponseStatus
+from parcours.instruments.models import InstrumentCode, ResponseStatus
 
 
 def instruments_panel(family, today) -> dict:
@@ -26,9 +26,10 @@ def instruments_panel(family, today) -> dict:
     )
     chart = None
     if baselines:
-        definition = InstrumentVersion.objects.active("baseline", family.project).definition
+        # The questions of the newest sheet's version: those the family's scores answer (and
+        # no lookup of the version the project uses now).
         chart = baseline_chart(
-            definition,
+            baselines[-1].version.definition,
             [(r.submitted_at, from_rows(r.version.definition, r.answers.all())) for r in baselines],
             (get_language() or "en")[:2],
         )

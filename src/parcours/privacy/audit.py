@@ -97,11 +97,13 @@ def _append(entries: list[Entry]) -> None:
     if not entries:
         return
     with transaction.atomic():  # on SQLite, BEGIN IMMEDIATE: writers queue here
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
-        previous = AuditEvent.objects.order_by("-id").values_list("chain", flat=True).first()
-        previous = previous or GENESIS
+            # Read by hand: the ORM's compiling of this one query cost a third of a read's row.
+            cursor.execute(_LAST_CHAIN)
+            last = cursor.fetchone()
+        previous = (last[0] if last else None) or GENESIS
         now = timezone.now()
         # The same moment and key for every row: worked out once, not fifty times.
         at, moment = _AT.get_db_prep_save(now, connection), now.astimezone(datetime.UTC).isoformat()
@@ -128,6 +130,10 @@ def _append(entries: list[Entry]) -> None:
         insert_many(AuditEvent._meta.db_table, _COLUMNS, rows)
 
 
+_LAST_CHAIN = (
+    f"SELECT chain FROM {connection.ops.quote_name(AuditEvent._meta.db_table)}"  # noqa: S608
+    " ORDER BY id DESC LIMIT 1"
+)
 _AT = AuditEvent._meta.get_field("at")
 _FAMILY = AuditEvent._meta.get_field("family_id")
 _ADDRESS = AuditEvent._meta.get_field("ip_address")

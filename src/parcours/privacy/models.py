@@ -93,7 +93,12 @@ class AuditEvent(models.Model):
     @property
     def object_label(self) -> str:
         """The touched object's kind in the reader's language ("family", "person")."""
-        try:
-            return str(apps.get_model(self.object_type)._meta.verbose_name)
-        except (LookupError, ValueError):
-            return self.object_type
+        return object_label(self.object_type)
+
+
+def object_label(object_type: str) -> str:
+    """The kind of object an audit row names (``app.model``) in the reader's language."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
