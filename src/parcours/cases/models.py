@@ -89,6 +89,11 @@ class GatedQuerySet(models.QuerySet):
         return self.filter(functools.reduce(operator.or_, reach), pooled_from=None)
 
 
+def full_name(given_name: str, family_name: str) -> str:
+    """A person's name as Parcours writes it (``Person.full_name``)."""
+    return f"{given_name} {family_name}".strip()
+
+
 def household_name(members) -> str:
     """``Family.household_name`` of these members (a list page reads them itself)."""
     members = sorted(members, key=lambda p: _ROLE_RANK.get(p.role, 3))
@@ -378,7 +383,7 @@ class Person(Versioned):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip()
+        return full_name(self.given_name, self.family_name)
 
     @property
     def age(self) -> int | None:
