@@ -11,6 +11,7 @@ analyses SQLite after every migration (so each upgrade refreshes them) and after
 import contextlib
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 
 from django.db import connection, connections, models, transaction
 
@@ -74,9 +75,9 @@ def insert_rows(model, names: list[str], rows) -> None:
 
 def _insert_prepared(model, fields, rows) -> None:
     preparers = [preparer(f) for f in fields]
-    prepared = [
+    prepared = (  # prepared as they are sent: see insert_many
         tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True)) for row in rows
-    ]
+    )
     insert_many(model._meta.db_table, [f.column for f in fields], prepared)
 
 
@@ -125,9 +126,11 @@ class _Prepared:
         return self._value
 
 
-def insert_many(table: str, columns: list[str], params: list[tuple]) -> None:
+def insert_many(table: str, columns: list[str], params: Iterable[tuple]) -> None:
     """Insert rows in bulk: PostgreSQL's COPY, or one prepared INSERT run over all rows
-    (SQLite's executemany loops in C)."""
+    (SQLite's executemany loops in C). ``params`` may be made as they are read: PostgreSQL
+    then writes the rows already sent while the next ones are made. Making them must not ask
+    the database anything: the connection is busy sending them."""
     quote = connection.ops.quote_name
     columns_sql = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:

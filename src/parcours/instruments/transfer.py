@@ -715,16 +715,19 @@ def _store_answers(definition: Definition, sheets) -> dict:
     meta = Answer._meta
     fields = [meta.get_field(n) for n in ("response", "code", "value", "text")]
     prepare, text_field = fields[0].get_db_prep_value, fields[3]
-    params, stored = [], {}
-    for response, answers in sheets:
-        reference = prepare(response.pk, connection)
-        pairs = stored[response.pk] = []
-        for row in to_rows(definition, answers):
-            code, text = row["code"], row["text"]
-            sealed = text_field.seal(text, f"{response.pk}:{code}") if text else ""
-            params.append((reference, code, row["value"], sealed))
-            pairs.append((code, row["value"]))
-    insert_many(meta.db_table, [f.column for f in fields], params)
+    stored = {}
+
+    def params():  # made as they are sent: PostgreSQL writes the first while the next are made
+        for response, answers in sheets:
+            reference = prepare(response.pk, connection)
+            pairs = stored[response.pk] = []
+            for row in to_rows(definition, answers):
+                code, text = row["code"], row["text"]
+                sealed = text_field.seal(text, f"{response.pk}:{code}") if text else ""
+                yield (reference, code, row["value"], sealed)
+                pairs.append((code, row["value"]))
+
+    insert_many(meta.db_table, [f.column for f in fields], params())
     return stored
 
 
