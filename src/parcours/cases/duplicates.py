@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -215,9 +215,10 @@ class OnFile:
 def on_file(user, family: Family) -> OnFile:
     """What ``user`` is shown of ``family``'s possible earlier files (one query when there
     are none, as for almost every file)."""
-    found = list(family.possible_duplicates.select_related("decided_by").order_by("found_at"))
+    found = list(family.possible_duplicates.order_by("found_at"))
     if not found:
         return OnFile([], 0, [])
+    prefetch_related_objects(found, "decided_by")  # not joined: almost every file has none
     earlier = Family.objects.visible_to(user).in_bulk([d.earlier_id for d in found])
     for duplicate in found:
         if duplicate.earlier_id in earlier:
