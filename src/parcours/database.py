@@ -75,9 +75,11 @@ def insert_rows(model, names: list[str], rows) -> None:
 
 def _insert_prepared(model, fields, rows) -> None:
     preparers = [preparer(f) for f in fields]
-    prepared = (  # prepared as they are sent: see insert_many
+    # Made before they are sent: a field's pre_save may ask the database (an encrypted
+    # field's first use loads the keys), which insert_many refuses while it sends.
+    prepared = [
         tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True)) for row in rows
-    )
+    ]
     insert_many(model._meta.db_table, [f.column for f in fields], prepared)
 
 
@@ -130,18 +132,48 @@ def insert_many(table: str, columns: list[str], params: Iterable[tuple]) -> None
     """Insert rows in bulk: PostgreSQL's COPY, or one prepared INSERT run over all rows
     (SQLite's executemany loops in C). ``params`` may be made as they are read: PostgreSQL
     then writes the rows already sent while the next ones are made. Making them must not ask
-    the database anything: the connection is busy sending them."""
+    the database anything, as the connection is busy receiving them: such a query raises
+    ``QueryWhileSending`` (on PostgreSQL it would wait for the COPY, which waits for it)."""
     quote = connection.ops.quote_name
     columns_sql = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
+    sending = _Sending()
+    with connection.execute_wrapper(sending), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({columns_sql}) FROM STDIN") as copy:
+            copying = f"COPY {quote(table)} ({columns_sql}) FROM STDIN"
+            with sending, cursor.cursor.copy(copying) as copy:
                 for row in params:
                     copy.write_row(row)
             return
         placeholders = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {quote(table)} ({columns_sql}) VALUES ({placeholders})"  # noqa: S608
-        cursor.executemany(sql, params)
+        cursor.executemany(sql, params)  # its own statement passes; the wrapper guards the rest
+
+
+class QueryWhileSending(RuntimeError):
+    """A row made for ``insert_many`` asked the database something while rows were sent."""
+
+
+class _Sending:
+    """An execute wrapper refusing any query while ``insert_many`` sends its rows: the first
+    statement through it (SQLite's INSERT) or the block it guards (PostgreSQL's COPY) is the
+    sending, and anything asked meanwhile is a row being made that queries."""
+
+    def __init__(self):
+        self.busy = False
+
+    def __enter__(self):
+        self.busy = True
+
+    def __exit__(self, *exc):
+        self.busy = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.busy:
+            raise QueryWhileSending(
+                f"a row made for a bulk insert queried the database while rows were sent: {sql}"
+            )
+        with self:
+            return execute(sql, params, many, context)
 
 
 def update_objects(model, objects, fields: list[str], batch: int = 500) -> None:

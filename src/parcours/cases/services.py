@@ -67,7 +67,6 @@ def index_names(people) -> None:
     their sounds. Some ten rows a member, written as plain rows (COPY on PostgreSQL): as
     model objects, an import of 100 000 families spent a quarter of its time making them."""
     seals = names.Seals()
-    people = list(people)  # read before the rows are sent (insert_rows streams them)
     rows = (
         (person.family_id, person.pk, kind, digest)
         for person in people

@@ -33,6 +33,7 @@ from parcours.instruments.models import (
 from parcours.instruments.xlsform import CASE_FIELD, Definition
 from parcours.notify import webhooks
 from parcours.privacy.audit import Actor, record_many
+from parcours.privacy.keys import keyring
 from parcours.privacy.models import AuditAction
 from parcours.spreadsheets import iter_table, row_count
 
@@ -716,6 +717,7 @@ def _store_answers(definition: Definition, sheets) -> dict:
     fields = [meta.get_field(n) for n in ("response", "code", "value", "text")]
     prepare, text_field = fields[0].get_db_prep_value, fields[3]
     stored = {}
+    keyring()  # loaded (a query the first time) before the rows are sent: see insert_many
 
     def params():  # made as they are sent: PostgreSQL writes the first while the next are made
         for response, answers in sheets:
