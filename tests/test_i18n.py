@@ -42,7 +42,10 @@ def test_criteria_and_dates_are_shown_in_the_users_language(
     make_family, case_manager, login, language, label, date
 ):
     family = make_family("screening")
-    page = login(case_manager, language).get(family.get_absolute_url()).content.decode()
+    client = login(case_manager, language)
+    screening = reverse("family_section", args=[family.pk, "screening"])
+    page = client.get(family.get_absolute_url()).content.decode()
+    page += client.get(screening, HTTP_HX_REQUEST="true").content.decode()
     assert label in page and date in page
 
 

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 from parcours.accounts.views import SignInView, choose_language
 from parcours.cases import views as case_views
-from parcours.pages.views import family_page
+from parcours.pages.views import family_page, family_section
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("parcours.privacy.urls")),
     # The family's file is made of several apps' panels (parcours.pages).
     path("cases/<uuid:pk>/", family_page, name="family"),
+    path("cases/<uuid:pk>/sections/<slug:name>/", family_section, name="family_section"),
     path("", include("parcours.cases.urls")),
     path("", include("parcours.casework.urls")),
     path("", include("parcours.legal.urls")),

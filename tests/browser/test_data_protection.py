@@ -37,9 +37,11 @@ def test_a_withdrawn_consent_takes_the_family_out_of_what_evaluators_see(
     boss = new_page(locale="fr-BE", viewport=PHONE)
     sign_in(boss, live_server.url, "marie", PASSWORD)
     boss.goto(live_server.url + twelve[0].get_absolute_url())
+    boss.locator("#consent summary").click()  # folded, read when opened
     boss.locator("li", has_text="Évaluation").get_by_role("link", name="retirer").click()
     expect(boss.get_by_text("plus les fiches de la famille")).to_be_visible()
     boss.get_by_role("button").filter(has_text="Enregistrer").click()
+    # Back on the file at #consent: the section opens by itself.
     expect(boss.get_by_text("retiré le")).to_be_visible()
 
     reader.goto(f"{live_server.url}/reports/?projects={project.pk}")
@@ -61,6 +63,7 @@ def test_an_erased_family_is_no_longer_found_by_its_name(
     boss.get_by_role("searchbox").fill("Qasemi")
     expect(boss.get_by_text("1 family", exact=True)).to_be_visible()
     boss.get_by_role("link", name=family.case_number).click()
+    boss.get_by_text("Audit trail").click()  # a folded section, where erasure is found
     boss.get_by_role("link", name="Erase", exact=True).click()
     expect(boss.get_by_text("Erasing the whole file destroys")).to_be_visible()
     boss.get_by_label("Why").select_option("request")

@@ -224,13 +224,14 @@ def test_a_coordinator_sees_the_latest_audit_rows_in_their_language(
     make_family, coordinator, login
 ):
     """Who read the file, what they did and how it is named, newest first, in the reader's
-    language; a case manager's page has no such table."""
+    language: the family page's folded audit section."""
     family = make_family()
     client = login(coordinator, "nl")
     client.get(reverse("family", args=[family.pk]))
-    rows = client.get(reverse("family", args=[family.pk])).context["audit"]
+    section = reverse("family_section", args=[family.pk, "audit"])
+    rows = client.get(section, HTTP_HX_REQUEST="true").context["audit"]
     assert len(rows) >= 2 and rows[0].at >= rows[1].at
     seen = rows[0]
     assert (seen.user, seen.action, seen.object_label) == (str(coordinator), "bekeken", "gezin")
-    html = client.get(reverse("family", args=[family.pk])).content.decode()
+    html = client.get(section, HTTP_HX_REQUEST="true").content.decode()
     assert f"<td>{coordinator}</td><td>bekeken</td><td>gezin</td>" in html

@@ -45,6 +45,7 @@ def file_of_everything(whole_file, coordinator):
         "approval_pk": approval.pk,
         "kind": "closure",
         "code": "baseline",
+        "name": "consent",  # one folded section of the family page (each: test_family_sections)
         "family": whole_file["family"],
     }
 

@@ -1,16 +1,18 @@
-"""What the cases app contributes to the family page: the household, the next steps, the
-screening, the history and, for a coordinator, the latest audit rows."""
+"""What the cases app contributes to the family page: the household and the next steps; and
+its folded sections, read when they are opened: the screening, the history and, for a
+coordinator, the latest audit rows."""
 
 import datetime
 from typing import NamedTuple
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.http import Http404
 
 from parcours.accounts.models import Role, User
 from parcours.cases import approvals, duplicates
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.lifecycle import available
-from parcours.cases.models import Approval, Family, Person, today
+from parcours.cases.models import Approval, Family, Flag, Person, PossibleDuplicate, today
 from parcours.privacy.models import AuditAction, AuditEvent, object_label
 
 # The members in the order they were recorded: read by many panels, fetched once.
@@ -24,6 +26,7 @@ def case_panel(family, user) -> dict:
     case_managers = list(family.case_managers.all())
     steps = [s for s in available(family, user) if s.name != "start_screening"]
     admitted = family.status in (FamilyStatus.ACTIVE, FamilyStatus.PAUSED, FamilyStatus.CLOSED)
+    held = _held(family)
     return {
         "family": family,
         "household": family.household,
@@ -31,17 +34,52 @@ def case_panel(family, user) -> dict:
         "is_own_family": user in case_managers,
         "steps": [s for s in steps if not admitted or s.name == "resume"],
         "status_steps": [s for s in steps if admitted and s.name != "resume"],
-        "history": family.status_changes.select_related("by")[:20],
+        "later_referrals": (
+            _later_referrals(family, user) if held["later"] else Family.objects.none()
+        ),
+        **(_flags(family) if held["flags"] else {"flags": [], "earlier_flags": []}),
+        **_approvals(family, is_coordinator),
+        "earlier_files": (
+            duplicates.on_file(user, family) if held["earlier"] else duplicates.OnFile([], 0, [])
+        ),
+        "may_assign": is_coordinator and family.admitted_on is not None,
+        "is_coordinator": is_coordinator,
+    }
+
+
+def _held(family) -> dict[str, bool]:
+    """Which of the file's rarely filled parts hold rows, asked in one query: flags, later
+    referrals and possible earlier files are on almost no file, and three empty reads cost
+    more than this panel's other work."""
+    flags, later, earlier = (
+        Family.objects.filter(pk=family.pk)
+        .values_list(
+            Exists(Flag.objects.filter(family=OuterRef("pk"))),
+            Exists(Family.objects.filter(previous_referral=OuterRef("pk"))),
+            Exists(PossibleDuplicate.objects.filter(family=OuterRef("pk"))),
+        )
+        .get()
+    )
+    return {"flags": flags, "later": later, "earlier": earlier}
+
+
+def history_section(family, user) -> dict:
+    return {"history": family.status_changes.select_related("by")[:20]}
+
+
+def screening_section(family, user) -> dict:
+    return {
         "assessments": family.assessments.select_related("criterion").order_by(
             "criterion__position"
-        ),
-        "later_referrals": _later_referrals(family, user),
-        **_flags(family),
-        **_approvals(family, is_coordinator),
-        **_earlier_files(family, user),
-        "may_assign": is_coordinator and family.admitted_on is not None,
-        "audit": _latest_audit(family) if is_coordinator else None,
+        )
     }
+
+
+def audit_section(family, user) -> dict:
+    """The latest audit rows, for the file's coordinators only (others get 404)."""
+    if not user.has_role(Role.COORDINATOR, family.project_id):
+        raise Http404
+    return {"audit": _latest_audit(family)}
 
 
 class AuditRow(NamedTuple):
@@ -108,11 +146,6 @@ def _flags(family) -> dict:
         prefetch_related_objects(flags, "raised_by", "removed_by")
     showing = [f for f in flags if f.removed_at is None and (f.ends_on is None or f.ends_on >= on)]
     return {"flags": showing, "earlier_flags": [f for f in flags if f not in showing]}
-
-
-def _earlier_files(family, user) -> dict:
-    """Possible earlier files of this referral (parcours.cases.duplicates)."""
-    return {"earlier_files": duplicates.on_file(user, family)}
 
 
 def _later_referrals(family, user):

@@ -58,8 +58,8 @@ def actions_panel(family) -> dict:
 
 
 def family_panels(family, today: datetime.date) -> dict:
-    """Contacts, actions, plan, review, consents and referrals to services, and what of
-    them is due (``due``), worked out from what the panels read."""
+    """Contacts, actions, plan and review, and what of them is due (``due``), worked out
+    from what the panels read."""
     last_review = family.reviews.order_by("-held_on").first()
     contacts = contacts_panel(family, today)
     actions = actions_panel(family)
@@ -82,8 +82,6 @@ def family_panels(family, today: datetime.date) -> dict:
         ),
         "last_review": last_review,
         "next_review": next_review,
-        "consents": family.consents.select_related("provider"),
-        "service_referrals": family.service_referrals.select_related("provider")[:10],
         "due": casework_due(
             family,
             today,
@@ -92,4 +90,17 @@ def family_panels(family, today: datetime.date) -> dict:
             last_contact=latest[0].on if latest else None,
         ),
         "today": today,
+    }
+
+
+def consent_section(family, user) -> dict:
+    """A folded section of the family page, read when it is opened."""
+    return {"consents": family.consents.select_related("provider")}
+
+
+def services_section(family, user) -> dict:
+    """A folded section of the family page, read when it is opened."""
+    return {
+        "service_referrals": family.service_referrals.select_related("provider")[:10],
+        "may_plan": family.status in WORK_STATES,
     }

@@ -246,3 +246,16 @@ document.querySelectorAll("[data-scroll-to-end]").forEach((box) => {
   );
   arm(Number(body.dataset.sessionLeft || 0) * 1000 || idle);
 })();
+
+/* A link to a folded section of a page (the family page's #consent after a consent is
+   recorded) opens it, which reads its body. */
+(() => {
+  const open = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const box = id && document.getElementById(id);
+    if (box && box.matches("details.section") && !box.open) box.open = true;
+  };
+  // After htmx has wired the page (its own listener was added first).
+  document.addEventListener("DOMContentLoaded", open);
+  window.addEventListener("hashchange", open);
+})();
