@@ -5,7 +5,8 @@ coordinator, the latest audit rows."""
 import datetime
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db import connection
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 
 from parcours.accounts.models import Role, User
@@ -47,20 +48,29 @@ def case_panel(family, user) -> dict:
     }
 
 
+# The file's rarely filled parts: flags, later referrals, possible earlier files.
+HELD = {
+    "flags": (Flag, "family_id"),
+    "later": (Family, "previous_referral_id"),
+    "earlier": (PossibleDuplicate, "family_id"),
+}
+
+
 def _held(family) -> dict[str, bool]:
-    """Which of the file's rarely filled parts hold rows, asked in one query: flags, later
-    referrals and possible earlier files are on almost no file, and three empty reads cost
-    more than this panel's other work."""
-    flags, later, earlier = (
-        Family.objects.filter(pk=family.pk)
-        .values_list(
-            Exists(Flag.objects.filter(family=OuterRef("pk"))),
-            Exists(Family.objects.filter(previous_referral=OuterRef("pk"))),
-            Exists(PossibleDuplicate.objects.filter(family=OuterRef("pk"))),
-        )
-        .get()
-    )
-    return {"flags": flags, "later": later, "earlier": earlier}
+    """Which of the file's rarely filled parts hold rows, asked in one statement: they are on
+    almost no file, and three empty reads cost more than this panel's other work. Written
+    out, as the ORM took five times as long to build this one row as the database to give
+    it."""
+    quote = connection.ops.quote_name
+    exists = [  # names from the models, the key a parameter
+        f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote(column)} = %s)"  # noqa: S608
+        for model, column in HELD.values()
+    ]
+    key = Family._meta.pk.get_db_prep_value(family.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(exists)}", [key] * len(HELD))
+        found = cursor.fetchone()
+    return {part: bool(held) for part, held in zip(HELD, found, strict=True)}
 
 
 def history_section(family, user) -> dict:

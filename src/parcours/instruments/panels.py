@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import get_language
 
 from parcours.cases.choices import FamilyStatus
@@ -16,9 +17,9 @@ def instruments_panel(family, today) -> dict:
     """The family's sheets, the baseline chart, and the sheets due (``due``, for the page's
     list of what is due, by the rule of the sheets' collector)."""
     sheets = list(
-        family.responses.exclude(status=ResponseStatus.SUPERSEDED)
-        .select_related("version", "supersedes")
-        .prefetch_related("answers")
+        family.responses.exclude(status=ResponseStatus.SUPERSEDED).select_related(
+            "version", "supersedes"
+        )
     )
     baselines = sorted(
         (r for r in sheets if r.instrument == "baseline" and r.status == ResponseStatus.SUBMITTED),
@@ -26,6 +27,8 @@ def instruments_panel(family, today) -> dict:
     )
     chart = None
     if baselines:
+        # The answers of the charted sheets only: a family's other sheets hold as many more.
+        prefetch_related_objects(baselines, "answers")
         # The questions of the newest sheet's version: those the family's scores answer (and
         # no lookup of the version the project uses now).
         chart = baseline_chart(
