@@ -172,6 +172,25 @@ def test_the_family_page_query_count_does_not_grow_with_contacts(
         client.get(family.get_absolute_url())
 
 
+def test_who_was_present_shows_on_the_family_page_and_the_contact_history(
+    make_family, case_manager, login
+):
+    """Read from the links and matched to the household, in its order (parent first)."""
+    family = make_family("active")
+    parent, child = family.household
+    client = login(case_manager)
+    client.post(
+        reverse("casework:contact_create", args=[family.pk]),
+        _contact(family, present=[child.pk, parent.pk]),
+    )
+    client.post(reverse("casework:contact_create", args=[family.pk]), _contact(family, present=[]))
+    names = f"<small>{parent.given_name}, {child.given_name}</small>"
+    for url in (family.get_absolute_url(), reverse("casework:contacts", args=[family.pk])):
+        html = client.get(url).content.decode()
+        assert html.count(names) == 1, url  # the other contact: nobody named
+        assert html.count('<ul class="contacts">') == 1
+
+
 def test_the_contact_history_is_paginated(make_family, case_manager, login):
     family = make_family("active")
     for day in range(1, 31):

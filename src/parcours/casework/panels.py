@@ -1,13 +1,14 @@
 """What the family page shows of casework, gathered in a fixed number of queries."""
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Count, Q
 
 from parcours.cases import approvals
 from parcours.casework.choices import ActionStatus, ContactKind
 from parcours.casework.due import casework_due
-from parcours.casework.models import CasePlan
+from parcours.casework.models import CasePlan, Contact
 from parcours.casework.schedule import next_review_due
 from parcours.casework.services import CONTACT_STATES, WORK_STATES
 
@@ -31,14 +32,31 @@ def contact_counts(family, today: datetime.date) -> list[dict]:
     ]
 
 
+def with_present(contacts, family) -> list:
+    """The contacts, each with ``present_people``: who of the family was there, in the
+    household's order, read from the links alone and matched to the family's members (a
+    prefetch read every person again: 1.5 ms of a family page's 35)."""
+    contacts = list(contacts)
+    links = Contact.present.through.objects.filter(contact_id__in=[c.pk for c in contacts])
+    present = defaultdict(set)
+    for contact_id, person_id in links.values_list("contact_id", "person_id"):
+        present[contact_id].add(person_id)
+    household = family.household if present else []
+    for contact in contacts:
+        there = present.get(contact.pk, ())
+        contact.present_people = [p for p in household if p.pk in there]
+    return contacts
+
+
 def contacts_panel(family, today, form=None) -> dict:
     """The counts, the latest contacts and the box to log one: ``form`` when it comes back
     with errors, otherwise fetched when the box is opened."""
     return {
-        "recent_contacts": list(
-            family.contacts.select_related("author")
-            .prefetch_related("present")
-            .order_by("-on", "-created_at")[:RECENT_CONTACTS]
+        "recent_contacts": with_present(
+            family.contacts.select_related("author").order_by("-on", "-created_at")[
+                :RECENT_CONTACTS
+            ],
+            family,
         ),
         "contact_counts": contact_counts(family, today),
         "may_log_contact": family.status in CONTACT_STATES,

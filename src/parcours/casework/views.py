@@ -31,7 +31,7 @@ from parcours.casework.forms import (
     WithdrawConsentForm,
 )
 from parcours.casework.models import CasePlan, ServiceProvider
-from parcours.casework.panels import actions_panel, contacts_panel
+from parcours.casework.panels import actions_panel, contacts_panel, with_present
 from parcours.casework.services import CaseworkError
 from parcours.privacy.audit import Actor, client_ip, record, record_listed
 from parcours.privacy.models import AuditAction
@@ -91,8 +91,9 @@ def _bind(form, family):
 @require_GET
 def contact_list(request, pk):
     family = visible_family(request, pk)
-    contacts = family.contacts.select_related("author").prefetch_related("present")
-    page = Paginator(contacts.order_by("-on", "-created_at"), 25).get_page(request.GET.get("page"))
+    contacts = family.contacts.select_related("author").order_by("-on", "-created_at")
+    page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    page.object_list = with_present(page.object_list, family)
     return render(request, "casework/contact_list.html", {"family": family, "page": page})
 
 
