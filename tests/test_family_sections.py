@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from parcours.privacy.models import AuditEvent
 
-SECTIONS = ["consent", "services", "screening", "history", "audit"]
+SECTIONS = ["consent", "services", "screening", "history", "audit", "scores"]
 
 
 def _url(family, name):
@@ -16,10 +16,11 @@ def _url(family, name):
 def test_the_page_holds_the_sections_folded_and_reads_none_of_them(whole_file, coordinator, login):
     family = whole_file["family"]
     html = login(coordinator).get(family.get_absolute_url()).content.decode()
-    for name in SECTIONS:
+    for name in SECTIONS[:-1]:
         assert f'id="{name}" hx-get="{_url(family, name)}" hx-trigger="toggle once"' in html
         assert f'<a href="{_url(family, name)}">' in html  # without script: its own page
     assert "Maître Dupont" not in html  # the consent's provider: in the folded body only
+    assert 'id="scores"' not in html  # a draft Baseline only: no score to draw yet
 
 
 @pytest.mark.parametrize("name", SECTIONS)

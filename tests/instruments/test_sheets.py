@@ -138,7 +138,9 @@ def test_the_baseline_chart_reads_improvement_upward(make_family, case_manager, 
     for risk in ("8", "3"):  # dropout risk falls: things improve
         sheet = _start(client, family)
         client.post(_url(sheet), {**_baseline(b01_dropout_risk=risk), "action": "submit"})
-    chart = client.get(family.get_absolute_url()).context["baseline_chart"]
+    assert 'id="scores"' in client.get(family.get_absolute_url()).content.decode()  # folded
+    scores = reverse("family_section", args=[family.pk, "scores"])
+    chart = client.get(scores, HTTP_HX_REQUEST="true").context["baseline_chart"]
     dropout = chart["rows"][0]
     assert dropout["reversed"] and len(dropout["points"]) == 2
     assert dropout["points"][1]["y"] < dropout["points"][0]["y"]  # drawn higher = better
@@ -146,7 +148,7 @@ def test_the_baseline_chart_reads_improvement_upward(make_family, case_manager, 
     assert not hope["reversed"] and hope["points"][0]["y"] == hope["points"][1]["y"]
     # The scores as numbers too: on each point, and in a table (as typed, not turned over).
     assert chart["table"]["rows"][0]["scores"] == ["8", "3"]
-    html = client.get(family.get_absolute_url()).content.decode()
+    html = client.get(scores, HTTP_HX_REQUEST="true").content.decode()
     assert '<text class="val"' in html and 'data-testid="baseline-table"' in html
 
 

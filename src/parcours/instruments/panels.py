@@ -1,8 +1,8 @@
-"""What the family page shows of the instruments: sheets, buttons, the baseline chart."""
+"""What the family page shows of the instruments: sheets, buttons, and the Baseline chart as
+a folded section."""
 
 import datetime
 
-from django.db.models import prefetch_related_objects
 from django.utils.translation import get_language
 
 from parcours.cases.choices import FamilyStatus
@@ -14,28 +14,13 @@ from parcours.instruments.models import InstrumentCode, ResponseStatus
 
 
 def instruments_panel(family, today) -> dict:
-    """The family's sheets, the baseline chart, and the sheets due (``due``, for the page's
-    list of what is due, by the rule of the sheets' collector)."""
+    """The family's sheets and the sheets due (``due``, for the page's list of what is due, by
+    the rule of the sheets' collector); the Baseline scores are a folded section."""
     sheets = list(
         family.responses.exclude(status=ResponseStatus.SUPERSEDED).select_related(
             "version", "supersedes"
         )
     )
-    baselines = sorted(
-        (r for r in sheets if r.instrument == "baseline" and r.status == ResponseStatus.SUBMITTED),
-        key=lambda r: r.submitted_at,
-    )
-    chart = None
-    if baselines:
-        # The answers of the charted sheets only: a family's other sheets hold as many more.
-        prefetch_related_objects(baselines, "answers")
-        # The questions of the newest sheet's version: those the family's scores answer (and
-        # no lookup of the version the project uses now).
-        chart = baseline_chart(
-            baselines[-1].version.definition,
-            [(r.submitted_at, from_rows(r.version.definition, r.answers.all())) for r in baselines],
-            (get_language() or "en")[:2],
-        )
     submitted = [r for r in sheets if r.status == ResponseStatus.SUBMITTED]
     last = {
         code: max((r.submitted_at for r in submitted if r.instrument == code), default=None)
@@ -47,8 +32,29 @@ def instruments_panel(family, today) -> dict:
             sheet_items(family, last["baseline"], last["client_summary_sheet"], today, until)
         ),
         "sheets": sheets,
-        "baseline_chart": chart,
+        "charted": last["baseline"] is not None,
         "instrument_codes": InstrumentCode.choices,
         "may_fill": family.status
         in (FamilyStatus.ACTIVE, FamilyStatus.PAUSED, FamilyStatus.CLOSED),
+    }
+
+
+def scores_section(family, user) -> dict:
+    """The Baseline scores over time, a folded section of the family page: a chart drawn
+    with the questions of the newest sheet's version (those the family's scores answer, and
+    no lookup of the version the project uses now), and its numbers as a table."""
+    baselines = list(
+        family.responses.filter(instrument="baseline", status=ResponseStatus.SUBMITTED)
+        .select_related("version")
+        .prefetch_related("answers")
+        .order_by("submitted_at")
+    )
+    if not baselines:
+        return {"baseline_chart": None}
+    return {
+        "baseline_chart": baseline_chart(
+            baselines[-1].version.definition,
+            [(r.submitted_at, from_rows(r.version.definition, r.answers.all())) for r in baselines],
+            (get_language() or "en")[:2],
+        )
     }

@@ -17,7 +17,7 @@ from parcours.cases.panels import (
 )
 from parcours.casework.due import soonest_first
 from parcours.casework.panels import consent_section, family_panels, services_section
-from parcours.instruments.panels import instruments_panel
+from parcours.instruments.panels import instruments_panel, scores_section
 from parcours.legal.panels import legal_panel
 
 
@@ -25,7 +25,8 @@ from parcours.legal.panels import legal_panel
 def family_page(request, pk):
     """The family's file: household and history (cases), casework, the legal dossier and the
     sheets, each app contributing its panels. The parts one looks up rather than works from
-    (consent, services, screening, history, audit) are folded and read when opened."""
+    (Baseline scores, consent, services, screening, history, audit) are folded and read when
+    opened."""
     family = visible_family(request, pk)
     prefetch_related_objects([family], MEMBERS)  # members, read by many panels
     today = timezone.localdate()
@@ -57,6 +58,7 @@ class Section(NamedTuple):
 SECTIONS = {
     "consent": Section(_("Consent"), "casework/_consents.html", consent_section),
     "services": Section(_("Referrals to services"), "casework/_services.html", services_section),
+    "scores": Section(_("Baseline scores over time"), "instruments/_scores.html", scores_section),
     "screening": Section(_("Screening"), "cases/_screening.html", screening_section),
     "history": Section(_("History"), "cases/_history.html", history_section),
     "audit": Section(_("Audit trail"), "cases/_audit_section.html", audit_section),
