@@ -141,6 +141,28 @@ def test_deadlines_show_with_days_left_and_in_my_week(
     assert ("deadline", datetime.date(2026, 6, 16)) in [(i.kind, i.on) for i in week]
 
 
+def test_the_family_page_names_whom_a_procedure_and_a_document_concern(
+    clock, refused_asylum, rule, case_manager, login
+):
+    from parcours.legal.models import Document, DocumentKind
+
+    procedure = refused_asylum(deadline_rule=rule("appeal_detained"))
+    family = procedure.family
+    parent, child = family.household
+    Procedure.objects.filter(pk=procedure.pk).update(
+        person=child, notified_on=datetime.date(2026, 6, 10)
+    )
+    Document.objects.create(
+        family=family,
+        person=parent,
+        kind=DocumentKind.objects.first(),
+        expires_on=datetime.date(2026, 7, 1),
+    )
+    page = login(case_manager).get(family.get_absolute_url()).content.decode()
+    assert f"({child.given_name}) · refused · <strong" in page  # 10 days left
+    assert f"({parent.given_name}) · <span" in page  # the document, expiring in 16 days
+
+
 def test_an_administrator_edits_a_shared_rule_and_it_is_audited(administrator, login, rule):
     appeal = rule("appeal")
     client = login(administrator)

@@ -13,14 +13,15 @@ def legal_panel(family, today) -> dict:
     """The open procedures and expiring documents, and the deadlines due (``due``, for the
     page's list of what is due, by the rule of the deadlines' collector)."""
     procedures = list(
-        family.procedures.select_related("deadline_rule", "lawyer", "person").prefetch_related(
+        family.procedures.select_related("deadline_rule", "lawyer").prefetch_related(
             "deadline_rule__overrides"
         )
     )
+    documents = list(Document.objects.filter(family=family).select_related("kind"))
+    _members_of(family, [*procedures, *documents])
     for procedure in procedures:
         deadline = procedure.deadline
         procedure.days_left = (deadline - today).days if deadline else None
-    documents = Document.objects.filter(family=family).select_related("kind", "person")
     expiring = [d for d in documents if d.valid_until and (d.valid_until - today).days <= 60]
     until = today + datetime.timedelta(days=HORIZON_DAYS)
     due = (
@@ -31,3 +32,12 @@ def legal_panel(family, today) -> dict:
         "expiring_documents": expiring,
         "due": [item for item in due if item],
     }
+
+
+def _members_of(family, records) -> None:
+    """Each record's person, taken from the family's members the page has read: joined, the
+    person's columns were a third of what the ORM built for these reads."""
+    members = {person.pk: person for person in family.members.all()}
+    for record in records:
+        if record.person_id in members:
+            record.person = members[record.person_id]
