@@ -35,9 +35,7 @@ def case_panel(family, user) -> dict:
         "is_own_family": user in case_managers,
         "steps": [s for s in steps if not admitted or s.name == "resume"],
         "status_steps": [s for s in steps if admitted and s.name != "resume"],
-        "later_referrals": (
-            _later_referrals(family, user) if held["later"] else Family.objects.none()
-        ),
+        "later_referrals": _later_referrals(family, user) if held["later"] else [],
         **(_flags(family) if held["flags"] else {"flags": [], "earlier_flags": []}),
         **_approvals(family, is_coordinator),
         "earlier_files": (
@@ -165,4 +163,4 @@ def _later_referrals(family, user):
     100 000 families). Unordered, or SQLite walks the list's index for the files' order
     instead of the link's (26 ms)."""
     later = list(family.later_referrals.order_by().values_list("pk", flat=True))
-    return Family.objects.visible_to(user).filter(pk__in=later) if later else Family.objects.none()
+    return list(Family.objects.visible_to(user).filter(pk__in=later)) if later else []
