@@ -13,12 +13,21 @@ import tempfile
 import time
 import uuid
 
+from scale import _drop, _scratch_database  # on PostgreSQL a database of the run's own
+
 
 def main(n: int) -> None:
+    server_url = os.environ.get("DATABASE_URL", "")
+    scratch = _scratch_database()
     home = tempfile.mkdtemp(prefix="parcours-bench-")
     try:
         _measure(n, home)
     finally:
+        if scratch:
+            from django.db import connections
+
+            connections.close_all()
+            _drop(scratch, server_url)
         shutil.rmtree(home, ignore_errors=True)  # the scratch SQLite database
 
 
