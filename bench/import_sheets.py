@@ -17,9 +17,10 @@ import time
 import uuid
 from pathlib import Path
 
-from scale import _drop, _run, _scratch_database  # a command's time and memory; on PostgreSQL
-# a database of the benchmark's own, dropped after it (each run added 100 000 sheets to the
-# database DATABASE_URL named, and the next run was measured against them)
+# A command's wall time and peak memory; on PostgreSQL a database of the benchmark's own,
+# dropped after it (each run had added its sheets to the database DATABASE_URL named, and the
+# next run was measured against them).
+from scale import _drop, _run, _scratch_database
 
 
 def main(rows: int) -> None:
