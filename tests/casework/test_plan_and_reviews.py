@@ -27,6 +27,9 @@ def test_an_action_for_a_child_is_added_and_marked_done(make_family, case_manage
     )
     action = Action.objects.get()
     assert (action.concerns, action.status, action.created_by) == (child, "open", case_manager)
+    # The family page names whom it concerns, taken from the members it has read.
+    page = client.get(family.get_absolute_url()).content.decode()
+    assert f"concerns {child.given_name}" in page
     response = client.post(
         reverse("casework:action_done", args=[family.pk, action.pk]), HTTP_HX_REQUEST="true"
     )

@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 
 from parcours.cases import approvals
+from parcours.cases.panels import with_members
 from parcours.casework.choices import ActionStatus, ContactKind
 from parcours.casework.due import casework_due
 from parcours.casework.models import CasePlan, Contact
@@ -65,12 +66,10 @@ def contacts_panel(family, today, form=None) -> dict:
 
 
 def actions_panel(family) -> dict:
+    actions = list(family.actions.filter(status=ActionStatus.OPEN).order_by("due_on", "created_at"))
+    with_members(family, actions, "concerns")
     return {
-        "open_actions": list(
-            family.actions.filter(status=ActionStatus.OPEN)
-            .select_related("concerns")
-            .order_by("due_on", "created_at")
-        ),
+        "open_actions": actions,
         "may_plan": family.status in WORK_STATES,
     }
 

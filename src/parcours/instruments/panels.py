@@ -3,6 +3,7 @@ a folded section."""
 
 import datetime
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import get_language
 
 from parcours.cases.choices import FamilyStatus
@@ -16,11 +17,10 @@ from parcours.instruments.models import InstrumentCode, ResponseStatus
 def instruments_panel(family, today) -> dict:
     """The family's sheets and the sheets due (``due``, for the page's list of what is due, by
     the rule of the sheets' collector); the Baseline scores are a folded section."""
-    sheets = list(
-        family.responses.exclude(status=ResponseStatus.SUPERSEDED).select_related(
-            "version", "supersedes"
-        )
-    )
+    # The sheets alone: joined, each row carried its version's XLSForm file (10 to 15 kB)
+    # and the sheet it corrects, which few have.
+    sheets = list(family.responses.exclude(status=ResponseStatus.SUPERSEDED))
+    prefetch_related_objects([r for r in sheets if r.supersedes_id], "supersedes")
     submitted = [r for r in sheets if r.status == ResponseStatus.SUBMITTED]
     last = {
         code: max((r.submitted_at for r in submitted if r.instrument == code), default=None)

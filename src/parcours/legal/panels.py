@@ -2,6 +2,7 @@
 
 import datetime
 
+from parcours.cases.panels import with_members
 from parcours.casework.due import HORIZON_DAYS, OPEN_STATES
 from parcours.legal.due import deadline_item
 from parcours.legal.models import Document
@@ -18,7 +19,7 @@ def legal_panel(family, today) -> dict:
         )
     )
     documents = list(Document.objects.filter(family=family).select_related("kind"))
-    _members_of(family, [*procedures, *documents])
+    with_members(family, [*procedures, *documents])
     for procedure in procedures:
         deadline = procedure.deadline
         procedure.days_left = (deadline - today).days if deadline else None
@@ -32,12 +33,3 @@ def legal_panel(family, today) -> dict:
         "expiring_documents": expiring,
         "due": [item for item in due if item],
     }
-
-
-def _members_of(family, records) -> None:
-    """Each record's person, taken from the family's members the page has read: joined, the
-    person's columns were a third of what the ORM built for these reads."""
-    members = {person.pk: person for person in family.members.all()}
-    for record in records:
-        if record.person_id in members:
-            record.person = members[record.person_id]
