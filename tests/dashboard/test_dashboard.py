@@ -188,3 +188,23 @@ def test_a_coordinator_who_is_a_case_manager_elsewhere_counts_their_own_files_th
     assert board.total.cells[0].value == 3 + 1  # her project's open files, and hers there
     for cell in board.total.cells:
         assert len(_rows_behind(client, cell.url)) == cell.value, cell.url
+
+
+def test_someone_who_left_the_team_keeps_a_line_while_they_hold_files(
+    caseload, coordinator, colleague, other_project, outsider, login
+):
+    """Youssef leaves the project still holding a file: his line stays, for the coordinator to
+    hand it over. Someone holding files only in another project has no line here."""
+    Membership.objects.filter(user=colleague).delete()
+    otto = _user("otto", other_project, Role.CASE_MANAGER)
+    elsewhere = Family(
+        project=other_project, referred_on=TODAY, referral_route=ReferralRoute.FROM_COMMUNITY
+    )
+    cases.register_referral(Actor(outsider), elsewhere, [make_person()])
+    met = [(c, Assessment.MET, "") for c in other_project.criteria.all()]
+    cases.assess(Actor(outsider), elsewhere, met)
+    cases.take_step(Actor(outsider), elsewhere, "admit", admitted_on=TODAY, case_managers=[otto])
+    board, _page = _board(login(coordinator))
+    lines = {line.name: line.cells[0].value for line in board.lines}
+    assert lines[colleague.get_full_name()] == 1
+    assert otto.get_full_name() not in lines

@@ -130,11 +130,19 @@ def caseload(user, projects, on: datetime.date, page=None, whole: dict | None = 
     visible = Family.objects.visible_to(user)
     coordinated = user.project_ids(Role.COORDINATOR)
     if coordinated:
-        team = eligible_case_managers(*coordinated)
-        # and whoever left the team and still holds files: asked of the few users outside it
+        team = _named(eligible_case_managers(*coordinated))
+        # and whoever left the team and still holds files: first who holds any file, from the
+        # links alone (almost always no one), then those of them holding a file one sees.
+        # Asked in one query, PostgreSQL hashed every file of the project to answer (9 ms at
+        # 10 000 files, against 2).
+        holders = list(
+            Family.case_managers.through.objects.exclude(user_id__in=[pk for pk, _n in team])
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
         holds = visible.filter(case_managers=OuterRef("pk"))
-        holding = User.objects.exclude(pk__in=team.values("pk")).filter(Exists(holds))
-        people = _named(team) + _named(holding)
+        holding = User.objects.filter(pk__in=holders).filter(Exists(holds)) if holders else None
+        people = team + (_named(holding) if holding is not None else [])
     else:
         people = _named(User.objects.filter(pk=user.pk))
     people.sort(key=lambda person: person[1].lower())
