@@ -9,11 +9,13 @@ analyses SQLite after every migration (so each upgrade refreshes them) and after
 """
 
 import contextlib
+import operator
 import uuid
 from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, connections, models, transaction
+from django.db.models.expressions import RawSQL
 
 
 def refresh_statistics(using: str = "default", tables=()) -> None:
@@ -62,8 +64,17 @@ def insert_objects(model, objects) -> None:
     if not objects:
         return
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
-    rows = (tuple(f.pre_save(obj, True) for f in fields) for obj in objects)
+    values = [_value_of(f) for f in fields]
+    rows = (tuple(value(obj) for value in values) for obj in objects)
     _insert_prepared(model, fields, rows)
+
+
+def _value_of(field):
+    """What ``field.pre_save`` gives for a new object: the attribute itself where the field
+    does not change it on saving (most of a sheet's fields), without a call through it."""
+    if type(field).pre_save is models.Field.pre_save:
+        return operator.attrgetter(field.attname)
+    return lambda obj: field.pre_save(obj, True)
 
 
 def insert_rows(model, names: list[str], rows) -> None:
@@ -81,6 +92,18 @@ def _insert_prepared(model, fields, rows) -> None:
         tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True)) for row in rows
     ]
     insert_many(model._meta.db_table, [f.column for f in fields], prepared)
+
+
+def among(field, values: Iterable) -> RawSQL:
+    """The right side of ``field__in=`` for the thousands of keys a bulk step looks up
+    (``filter(family_id__in=among(field, ids))``), each key prepared once by ``preparer``:
+    Django prepares a list's values through five calls each, 5 ms for 2 000 keys where this
+    takes 1 ms, paid by each lookup of each chunk of an import. No keys match nothing."""
+    prepare = preparer(field)
+    keys = [prepare(value) for value in dict.fromkeys(values)]
+    if not keys:
+        return RawSQL("NULL", [])
+    return RawSQL(", ".join(["%s"] * len(keys)), keys)  # noqa: S611 (placeholders only)
 
 
 # Fields whose database value is the value itself when it is already of this type: as their

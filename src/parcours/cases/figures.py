@@ -30,7 +30,7 @@ from parcours.cases.models import (
     today,
 )
 from parcours.cases.tallies import DEADLINE_DAYS, RULES, Attention, days_within  # noqa: F401
-from parcours.database import update_objects
+from parcours.database import among, update_objects
 
 Contributor = Callable[[list, datetime.date], dict]
 CONTRIBUTORS: list[Contributor] = []
@@ -232,7 +232,7 @@ _READ = ("id", *(field.name for field in dataclasses.fields(FamilyRow)[1:]))
 def _families(ids) -> list[FamilyRow]:
     """Every file, pooled ones too (the cohort report counts their members; the case list and
     the dashboard never see them, the gate leaves them out)."""
-    rows = Family.objects.filter(pk__in=list(ids)).order_by().values_list(*_READ)
+    rows = Family.objects.filter(pk__in=among(Family._meta.pk, ids)).order_by().values_list(*_READ)
     return [FamilyRow(*row) for row in rows]
 
 
@@ -303,7 +303,8 @@ def _refresh(ids: list, on, part: str, kept_tables: bool) -> int:
 
 
 def _locked(family_ids):
-    return FamilyFigures.objects.filter(family_id__in=family_ids).order_by("pk").select_for_update()
+    keys = among(FamilyFigures._meta.get_field("family"), family_ids)
+    return FamilyFigures.objects.filter(family_id__in=keys).order_by("pk").select_for_update()
 
 
 def refresh_all(on: datetime.date | None = None, progress=None) -> int:

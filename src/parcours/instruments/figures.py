@@ -10,7 +10,7 @@ import re
 from django.db import connection
 from django.db.models import F, Max, Q
 
-from parcours.database import insert_rows
+from parcours.database import among, insert_rows
 from parcours.instruments import tallies
 from parcours.instruments.due import sheet_items
 from parcours.instruments.models import (
@@ -22,13 +22,15 @@ from parcours.instruments.models import (
     ResponseStatus,
 )
 
+RESPONSE_FAMILY = Response._meta.get_field("family")
+
 
 def contribute(families: list, on: datetime.date) -> dict:
     admitted = {f.pk: f for f in families if f.admitted_on is not None}
     submitted = Q(status=ResponseStatus.SUBMITTED)
     last = {
         row["family_id"]: row
-        for row in Response.objects.filter(family_id__in=list(admitted))
+        for row in Response.objects.filter(family_id__in=among(RESPONSE_FAMILY, admitted))
         .order_by()
         .values("family_id")
         .annotate(
@@ -168,6 +170,7 @@ def _place(submitted_at, created_at, pk) -> tuple:
 
 
 _EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+FAMILY = LatestSheet._meta.get_field("family")
 
 
 def keep_latest_of(responses: list, answered: dict | None = None, batch: int = 2000) -> None:
@@ -191,7 +194,7 @@ def keep_latest_of(responses: list, answered: dict | None = None, batch: int = 2
             chunk = found[start : start + batch]
             kept, kept_sheet = {}, {}
             for family, pk, at, created in LatestSheet.objects.filter(
-                instrument=instrument, family_id__in=[family for family, *_ in chunk]
+                instrument=instrument, family_id__in=among(FAMILY, (f for f, *_ in chunk))
             ).values_list(
                 "family_id", "response_id", "response__submitted_at", "response__created_at"
             ):

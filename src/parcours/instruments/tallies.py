@@ -9,11 +9,12 @@ and ``rebuild`` run with the dashboard's tallies (registered with ``parcours.cas
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from parcours.database import fold_signed
+from parcours.database import among, fold_signed
 from parcours.instruments.models import Answer, AnswerTally, LatestSheet, Response
 
 COUNTED = "client_summary_sheet"  # the instrument the cohort report counts
@@ -40,12 +41,16 @@ def _of(sheets) -> Counter:
 def _given(answered: dict) -> Counter:
     """As ``_of``, for sheets whose answers are at hand (``{sheet: [(code, value), ...]}``,
     an import's): read again, 100 000 sheets' answers cost 7 s of an import on SQLite."""
-    owners = Response.objects.filter(pk__in=list(answered)).values_list(
+    owners = Response.objects.filter(pk__in=among(Response._meta.pk, answered)).values_list(
         "pk", "family__project_id", "family__pooled_from_id"
     )
-    counted: Counter = Counter()
+    sheets_of: dict = {}  # (project, pooled source): the answers of its sheets
     for pk, project, pooled in owners:
-        counted.update((project, pooled, code, value) for code, value in answered[pk])
+        sheets_of.setdefault((project, pooled), []).append(answered[pk])
+    counted: Counter = Counter()
+    for (project, pooled), sheets in sheets_of.items():  # the pairs as they are: no tuple each
+        for (code, value), n in Counter(chain.from_iterable(sheets)).items():
+            counted[project, pooled, code, value] += n
     return counted
 
 

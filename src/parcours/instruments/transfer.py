@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from parcours.cases import figures
 from parcours.cases.models import Family
 from parcours.casework.models import consents_to_evaluation
-from parcours.database import bulk_loading, insert_many, insert_objects
+from parcours.database import among, bulk_loading, insert_many, insert_objects
 from parcours.instruments import figures as instrument_figures
 from parcours.instruments.answers import check, from_rows, to_rows
 from parcours.instruments.models import (
@@ -319,7 +319,7 @@ def read_responses(
         # The chunk's own families only: kept for the whole file, the case numbers cost more
         # than the rows (230 bytes a row).
         families = dict(
-            Family.objects.filter(project=project, case_number__in=named).values_list(
+            Family.objects.filter(project=project, case_number__in=among(CASE, named)).values_list(
                 "case_number", "id"
             )
         )
@@ -352,6 +352,7 @@ def read_responses(
 
 
 LOOKUP_CHUNK = 2000  # rows read between two lookups of the case numbers they name
+CASE, FINGERPRINT = Family._meta.get_field("case_number"), Response._meta.get_field("fingerprint")
 
 
 def _chunks(items, size: int):
@@ -477,7 +478,9 @@ def store(actor: Actor, reading: Reading, progress=None) -> ImportResult:
     printed = set()  # fingerprints of sheets already here, looked up a chunk at a time
     for chunk in _chunks((row.mark for row in reading.rows), LOOKUP_CHUNK):
         printed.update(
-            Response.objects.filter(fingerprint__in=chunk).values_list("fingerprint", flat=True)
+            Response.objects.filter(fingerprint__in=among(FINGERPRINT, chunk)).values_list(
+                "fingerprint", flat=True
+            )
         )
     new, seen, corrections = [], set(), {}
     for row in reading.rows:
