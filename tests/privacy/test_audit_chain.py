@@ -2,15 +2,16 @@
 `parcours verify-audit` names the first break, and the database refuses rewrites."""
 
 import io
+import threading
 import uuid
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 from parcours.privacy import audit
-from parcours.privacy.models import AuditEvent
+from parcours.privacy.models import AuditAction, AuditEvent
 
 
 def _verify() -> str:
@@ -89,6 +90,30 @@ def test_concurrent_appends_chain_in_order(make_family, case_manager):
     audit.record_many(audit.Actor(case_manager), "view", [family] * 5)
     audit.record(audit.Actor(case_manager), "view", family)
     checked, broken, _last = audit.verify()
+    assert broken is None and checked == AuditEvent.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_appending_at_the_same_time_keep_one_chain():
+    """Four connections append at once, each row in its own transaction: each waits for the
+    lock and reads the last row after it, so no two rows follow the same one."""
+
+    def append(start):
+        try:
+            start.wait()
+            for _ in range(25):
+                audit.record_operation(AuditAction.BACKUP, "parcours.backup", "at once")
+        finally:
+            connections.close_all()
+
+    start = threading.Barrier(4)
+    writers = [threading.Thread(target=append, args=(start,)) for _ in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    checked, broken, _last = audit.verify()
+    assert AuditEvent.objects.filter(object_id="at once").count() == 100
     assert broken is None and checked == AuditEvent.objects.count()
 
 

@@ -98,10 +98,15 @@ def _append(entries: list[Entry]) -> None:
         return
     with transaction.atomic():  # on SQLite, BEGIN IMMEDIATE: writers queue here
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
             # Read by hand: the ORM's compiling of this one query cost a third of a read's row.
-            cursor.execute(_LAST_CHAIN)
+            if connection.vendor == "postgresql":
+                # The lock and the read in one round trip (every page pays it). Each statement
+                # takes its own snapshot (READ COMMITTED), so the read comes after the lock and
+                # sees what its last holder committed.
+                cursor.execute(f"SELECT pg_advisory_xact_lock({_LOCK_ID}); {_LAST_CHAIN}")
+                cursor.nextset()
+            else:
+                cursor.execute(_LAST_CHAIN)
             last = cursor.fetchone()
         previous = (last[0] if last else None) or GENESIS
         now = timezone.now()
