@@ -253,6 +253,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "parcours.accounts.context_processors.roles",
+                "parcours.navigation.menu",
                 "parcours.notify.context_processors.bell",
                 "parcours.sso.context_processors.single_sign_on",
             ],

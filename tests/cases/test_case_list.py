@@ -1,9 +1,11 @@
 """The case list: search by case number or name, filters, pages, htmx, bounded queries."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from parcours.cases import listing, services
 from parcours.cases.models import Family
@@ -317,3 +319,17 @@ def test_a_new_blind_index_key_needs_the_names_indexed_again(families, coordinat
     assert list(services.search(visible, "Hadda")) == [families["haddad"]]
     assert list(services.search(visible, "Hadad")) == [families["haddad"]]
     assert sorted(NameToken.objects.values_list("person_id", "kind")) == before
+
+
+def test_the_rows_link_to_their_files_as_reverse_would():
+    """The table's addresses are made from one reversed address: the same as reversing each,
+    under a script prefix too."""
+    keys = [uuid.uuid4() for _ in range(3)]
+    for prefix in ("/", "/parcours/"):
+        set_script_prefix(prefix)
+        try:
+            url = listing.family_url()
+            assert [url(pk) for pk in keys] == [reverse("family", args=[pk]) for pk in keys]
+            assert url(keys[0]).startswith(f"{prefix}cases/{keys[0]}")
+        finally:
+            set_script_prefix("/")

@@ -6,6 +6,7 @@ ready values.
 """
 
 import json
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -131,6 +132,14 @@ def table_page(families, number, per_page: int):
     return paginator.get_page(number)
 
 
+def family_url():
+    """``reverse("family", args=[pk])`` for many files: the page's address reversed once and
+    each key put in its place (reversing 50 rows' addresses cost 2.5 ms of a case list)."""
+    marker = uuid.UUID(int=0)
+    before, _marker, after = reverse("family", args=[marker]).partition(str(marker))
+    return lambda pk: f"{before}{pk}{after}"
+
+
 class Member(NamedTuple):
     """What a row shows of a member, decrypted."""
 
@@ -167,6 +176,7 @@ def table_rows(families) -> list[FamilyRow]:
     for flag in showing.order_by("reason__position"):
         flags[flag.family_id].append(flag.reason.label)
     statuses = {value: str(label) for value, label in FamilyStatus.choices}
+    url = family_url()
     rows = []
     for pk, case_number, status, referred_on in families:
         household = members[pk]
@@ -177,7 +187,7 @@ def table_rows(families) -> list[FamilyRow]:
         rows.append(
             FamilyRow(
                 pk=pk,
-                url=reverse("family", args=[pk]),
+                url=url(pk),
                 label=label,
                 parents=[
                     full_name(p.given_name, p.family_name)
