@@ -8,7 +8,6 @@ import functools
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from parcours.cases.choices import PersonRole
 from parcours.casework.forms import ContactForm
@@ -34,6 +33,8 @@ def xlsform() -> bytes:
 @functools.cache
 def version() -> str:
     import io
+
+    from openpyxl import load_workbook  # here: commands that serve no phone do not load it
 
     settings = load_workbook(io.BytesIO(xlsform()), read_only=True)["settings"]
     header, values = list(settings.iter_rows(min_row=1, max_row=2, values_only=True))

@@ -17,7 +17,6 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from parcours.cases.choices import FamilyStatus
 from parcours.cases.models import Family
@@ -94,6 +93,8 @@ def device_xform(version_key, xlsx: bytes) -> str:
     """The XForm phones fill: the instrument as it is, except that the case number is chosen
     from the person's caseload (``caseload.csv``, a media file of the form) instead of typed.
     Versions never change, so the result is kept per version."""
+    from openpyxl import load_workbook  # here: commands that serve no phone do not load it
+
     book = load_workbook(io.BytesIO(xlsx))
     survey = book["survey"]
     header = [str(c.value or "").strip().lower() for c in survey[1]]

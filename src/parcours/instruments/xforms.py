@@ -4,9 +4,6 @@ Parcours' own reader checks what its web form can show."""
 
 import io
 
-from pyxform.errors import PyXFormError
-from pyxform.xls2xform import convert
-
 from parcours.instruments.xlsform import XLSFormError, pyxform_message
 from parcours.spreadsheets import SpreadsheetError, check_workbook
 
@@ -14,6 +11,10 @@ from parcours.spreadsheets import SpreadsheetError, check_workbook
 def to_xform(data: bytes) -> str:
     """The XForm XML of an XLSForm's bytes, or XLSFormError with pyxform's reasons. A workbook
     that would unpack beyond the limits is refused before pyxform opens it."""
+    # Loaded here, as in xlsform.read: commands that never convert a form do not load it.
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2xform import convert
+
     try:
         check_workbook("XLSForm", data)
     except SpreadsheetError as error:

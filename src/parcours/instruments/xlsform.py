@@ -15,10 +15,6 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from pyxform.errors import PyXFormError
-from pyxform.xls2json import workbook_to_json
-from pyxform.xls2json_backends import get_xlsform
-
 from parcours.instruments.expressions import Expression, ExpressionError
 from parcours.spreadsheets import SpreadsheetError, check_workbook
 
@@ -167,6 +163,11 @@ def _from_file(element: dict) -> bool:
 
 def read(data: bytes) -> Definition:
     """Parse and check an XLSForm; raises XLSFormError listing every problem by row."""
+    # pyxform is loaded here, by what reads a form: it took 0.25 s of every command's start.
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json import workbook_to_json
+    from pyxform.xls2json_backends import get_xlsform
+
     try:
         check_workbook("XLSForm", data)
     except SpreadsheetError as error:
