@@ -7,7 +7,7 @@ import datetime
 import re
 
 from django.db import transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,27 +98,39 @@ def search(families, query: str):
     if is_case_number_query(query):
         return families.filter(case_number__icontains=query).order_by(*LIST_ORDER)
     searched = list(dict.fromkeys(names.words(query)))
-    keys = [names.query_keys(word) for word in searched]
-    word_of = Case(
-        *(When(digest__in=list(k), then=Value(i)) for i, k in enumerate(keys)),
-        output_field=IntegerField(),
-    )
-    exact = [d for k in keys for d, kind in k.items() if kind == names.Key.WORD]
+    # Each digest names the first word it is a key of (two words may sound alike): a member
+    # is named by every word when, for each word, one of their digests names it.
+    naming, exact, taken = [], [], set()
+    for word in searched:
+        keys = names.query_keys(word)
+        exact += [d for d, kind in keys.items() if kind == names.Key.WORD]
+        naming.append([d for d in keys if d not in taken])
+        taken.update(keys)
+    if not all(naming):  # a word named only by the words before it: no one has them all
+        return families.none()
+    # One flag per word, the largest of the member's rows: hashed per member, where counting
+    # the distinct words sorted every row of a common name (13 ms of 14 at 100 000 families).
+    named = {f"word{i}": _any_row(Q(digest__in=own)) for i, own in enumerate(naming)}
     people = (
-        NameToken.objects.filter(digest__in=[d for k in keys for d in k])
+        NameToken.objects.filter(digest__in=list(taken))
         .values("family_id", "person_id")
-        .annotate(
-            words=Count(word_of, distinct=True),
-            exact=Count("digest", filter=Q(digest__in=exact), distinct=True),
-        )
-        .filter(words=len(keys))
+        .annotate(**named)
+        .filter(**dict.fromkeys(named, 1))
     )
-    exactly = people.filter(exact=len(keys), family_id=OuterRef("pk"))
+    written = {f"exact{i}": _any_row(Q(digest=d)) for i, d in enumerate(exact)}
+    exactly = people.annotate(**written).filter(
+        **dict.fromkeys(written, 1), family_id=OuterRef("pk")
+    )
     return (
         families.filter(pk__in=people.values("family_id"))
         .annotate(named_exactly=Exists(exactly))
         .order_by("-named_exactly", *LIST_ORDER)
     )
+
+
+def _any_row(condition: Q) -> Max:
+    """1 when one of a group's rows meets ``condition``, else 0."""
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
 def searched_for(query: str) -> str:
