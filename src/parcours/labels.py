@@ -16,4 +16,11 @@ class TranslatedLabel(models.Model):
     @property
     def label(self) -> str:
         """The label in the active language, English when that one is empty."""
-        return getattr(self, f"label_{(get_language() or 'en')[:2]}", "") or self.label_en
+        return getattr(self, label_field()) or self.label_en
+
+
+def label_field() -> str:
+    """The field of the label in the active language: ``label_fr``, for lists read as values
+    (Dutch, French and English are kept; any other language reads English)."""
+    code = (get_language() or "en")[:2]
+    return f"label_{code}" if code in ("nl", "fr") else "label_en"

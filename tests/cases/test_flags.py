@@ -14,6 +14,7 @@ from parcours.cases.models import Flag
 from parcours.notify.models import Kind, Message, Notification
 from parcours.privacy.audit import Actor
 from parcours.privacy.models import AuditEvent
+from parcours.projects.models import FlagReason
 
 
 def _reason(project, code="safeguarding"):
@@ -152,6 +153,19 @@ def test_flags_show_on_the_list_and_filter_it(make_family, case_manager, login):
         shown = client.get(reverse("cases:list"), {"flag": value}).context["rows"]
         assert [row.url for row in shown] == [flagged.get_absolute_url()]
     assert client.get(reverse("cases:list"), {"flag": "safeguarding"}).context["rows"] == []
+
+
+def test_the_list_names_flags_in_the_readers_language_or_english(make_family, case_manager, login):
+    family = make_family("active")
+    _flag(family, case_manager, "medical")
+    _flag(family, case_manager, "safeguarding")
+    FlagReason.objects.filter(project=family.project, code="safeguarding").update(label_nl="")
+    for language, expected in (
+        ("fr", ["Préoccupation de protection", _reason(family.project, "medical").label_fr]),
+        ("nl", ["Safeguarding concern", _reason(family.project, "medical").label_nl]),
+    ):
+        rows = login(case_manager, language).get(reverse("cases:list")).context["rows"]
+        assert rows[0].flags == expected
 
 
 def test_a_removed_flag_no_longer_filters_the_list(make_family, case_manager, login):

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from parcours.cases.choices import FamilyStatus, PersonRole
 from parcours.cases.models import Family, Flag, Person, full_name, household_name
+from parcours.labels import label_field
 
 # Past this many families the list says "about N" from PostgreSQL's estimate rather than count
 # every row on every page (6 ms at 100 000 families); below it, the count is exact and cheap.
@@ -172,9 +173,11 @@ def table_rows(families) -> list[FamilyRow]:
     ):
         managers[family_id].append(first_name or username)
     flags = defaultdict(list)
-    showing = Flag.objects.current().filter(family_id__in=keys).select_related("reason")
-    for flag in showing.order_by("reason__position"):
-        flags[flag.family_id].append(flag.reason.label)
+    showing = Flag.objects.current().filter(family_id__in=keys).order_by("reason__position")
+    for family_id, label, english in showing.values_list(
+        "family_id", f"reason__{label_field()}", "reason__label_en"
+    ):
+        flags[family_id].append(label or english)
     statuses = {value: str(label) for value, label in FamilyStatus.choices}
     url = family_url()
     rows = []
