@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from openpyxl import load_workbook
 
+from parcours.cases.models import Family
 from parcours.instruments.models import Answer, Response
 from tests.conftest import consent_to_evaluation
 
@@ -140,6 +141,30 @@ def test_a_bad_cell_stops_the_import_and_is_named(tmp_path, twelve, mutate, mess
         _import(tmp_path, _csv(rows))
     assert message in str(refused.value)
     assert not Response.objects.exists() and not Answer.objects.exists()
+
+
+def test_a_case_number_of_another_project_is_no_case_of_this_one(
+    tmp_path, twelve, make_family, other_project, outsider
+):
+    elsewhere = make_family("referred", project=other_project, by=outsider)
+    Family.objects.filter(pk=elsewhere.pk).update(case_number="OT-2026-001")
+    rows = _rows(twelve)
+    rows[0][0] = "OT-2026-001"
+    with pytest.raises(CommandError) as refused:
+        _import(tmp_path, _csv(rows))
+    assert "row 2, column case, 'OT-2026-001': no such case in pt" in str(refused.value)
+    assert not Response.objects.exists()
+
+
+def test_a_sheet_deleted_takes_its_answers_with_it(tmp_path, twelve):
+    """The answers' link to their sheet has no constraint in the database: Django deletes
+    them with it."""
+    _import(tmp_path, _csv(_rows(twelve)))
+    sheet = Response.objects.get(family=twelve[0])
+    assert sheet.answers.count() == len(CODES)
+    sheet.delete()
+    assert not Answer.objects.filter(response_id=sheet.pk).exists()
+    assert Answer.objects.count() == 11 * len(CODES)
 
 
 def test_an_unknown_column_is_refused(tmp_path, twelve):

@@ -3,6 +3,9 @@ tallies (parcours.instruments.tallies): they must say what one GROUP BY over the
 sheets' answers says, through new sheets, later ones, corrections and files never admitted;
 check-figures names a tally that differs and --fix counts them again."""
 
+import uuid
+from collections import Counter
+
 from parcours.cases import figures, tallies
 from parcours.instruments import services as sheets
 from parcours.instruments import tallies as answer_tallies
@@ -82,3 +85,30 @@ def test_a_tally_that_differs_is_named_and_counted_again(make_family, coordinato
     assert line.startswith(f"answers c1_impact=huge of project {project.pk}: ")
     figures.refresh_all()  # what check-figures --fix runs
     assert answer_tallies.check() == [] and figures.differences() == []
+
+
+def test_answers_at_hand_are_tallied_to_each_file_s_own_project(
+    make_family, project, other_project, outsider
+):
+    """An import's sheets are of one project: their place is asked once. Sheets of files of
+    several projects are each tallied to their own."""
+    here, there = make_family(), make_family(project=other_project, by=outsider)
+    AnswerTally.objects.all().delete()
+    first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    answered = {
+        first: [("c1_impact", "huge")],
+        second: [("c1_impact", "none"), ("c2_impact", "some")],
+        third: [("c1_impact", "huge")],
+    }
+    families = {first: here.pk, second: there.pk, third: here.pk}
+    answer_tallies.record([], answered, answered, families)
+    assert answer_tallies.stored() == Counter(
+        {
+            (project.pk, None, "c1_impact", "huge"): 2,
+            (other_project.pk, None, "c1_impact", "none"): 1,
+            (other_project.pk, None, "c2_impact", "some"): 1,
+        }
+    )
+    AnswerTally.objects.all().delete()
+    answer_tallies.record([], [first, third], answered, families)
+    assert answer_tallies.stored() == Counter({(project.pk, None, "c1_impact", "huge"): 2})

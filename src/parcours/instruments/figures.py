@@ -210,7 +210,8 @@ def keep_latest_of(responses: list, answered: dict | None = None, batch: int = 2
             )
             if instrument == tallies.COUNTED:
                 removed = [kept_sheet[f] for f in replaced]
-                tallies.record(removed, [pk for _f, pk in later], answered)
+                added = {pk: family for family, pk in later}
+                tallies.record(removed, added, answered, added)
 
 
 def latest_sheet_differences(family_ids: list, names: dict) -> list[str]:

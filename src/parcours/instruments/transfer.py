@@ -317,12 +317,16 @@ def read_responses(
         named = {_cell(row[case_column]) for _n, row in chunk if case_column < len(row)}
         named.discard("")
         # The chunk's own families only: kept for the whole file, the case numbers cost more
-        # than the rows (230 bytes a row).
-        families = dict(
-            Family.objects.filter(project=project, case_number__in=among(CASE, named)).values_list(
-                "case_number", "id"
-            )
-        )
+        # than the rows (230 bytes a row). Found by their numbers alone, the project checked
+        # here: asked for both, SQLite without fresh statistics (families loaded since its
+        # last ANALYZE) went through every file of the project, 27 ms a chunk instead of 2.
+        families = {
+            number: pk
+            for number, pk, owner in Family.objects.filter(
+                case_number__in=among(CASE, named)
+            ).values_list("case_number", "id", "project_id")
+            if owner == project.pk
+        }
         for number, row in chunk:
             row_errors = _read_row(
                 reading,
