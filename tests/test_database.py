@@ -1,10 +1,12 @@
 """Bulk writes beside the ORM (parcours.database)."""
 
+import gc
+
 import pytest
 from django.db import connection, transaction
 
 from parcours.cases.models import Family
-from parcours.database import QueryWhileSending, insert_many, insert_rows, preparer
+from parcours.database import QueryWhileSending, bulk_loading, insert_many, insert_rows, preparer
 from parcours.instruments.models import BaselineScore
 
 
@@ -50,3 +52,20 @@ def test_a_row_made_while_rows_are_sent_may_not_ask_the_database(make_family):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_a_bulk_load_pauses_the_collector_and_gives_it_back_even_when_it_fails(db):
+    assert gc.isenabled()
+    with bulk_loading():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), bulk_loading():
+        raise RuntimeError("a bad row")
+    assert gc.isenabled()
+    gc.disable()  # a caller that had paused it keeps it paused
+    try:
+        with bulk_loading():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -446,10 +446,10 @@ def import_responses(
 ) -> ImportResult:
     """Submitted sheets for every row of a file, dated when they were submitted: the whole
     file is checked first, then stored in one transaction."""
-    reading = read_responses(
-        code, project, name, data, skip_unmatched=skip_unmatched, progress=progress
-    )
     with bulk_loading():
+        reading = read_responses(
+            code, project, name, data, skip_unmatched=skip_unmatched, progress=progress
+        )
         return store(actor, reading, progress)
 
 
