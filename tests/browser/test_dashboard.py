@@ -44,6 +44,7 @@ def test_the_dashboard_on_a_phone_and_at_a_desk(live_server, new_page, make_fami
     sara.locator('td[data-label="Actions en retard"] a').click()
     expect(phone.locator("#results tbody tr")).to_have_count(1)
     expect(phone.locator("#results")).to_contain_text(late.case_number)
+    expect(phone.locator("#id_case_manager_name")).to_have_value("Sara")  # whose files
 
     desk = new_page(locale="nl-BE")
     sign_in(desk, live_server.url, "marie", PASSWORD)
@@ -53,3 +54,25 @@ def test_the_dashboard_on_a_phone_and_at_a_desk(live_server, new_page, make_fami
     total.locator('td[data-label="Open dossiers"] a').click()
     expect(desk.locator("#results tbody tr")).to_have_count(2)
     expect(desk.locator("#id_status")).to_have_value("open")
+
+
+def test_the_case_manager_field_offers_names_as_one_types(
+    live_server, new_page, make_family, case_manager, colleague
+):
+    mine = make_family("active")
+    theirs = make_family("active", by=colleague)
+    desk = new_page(locale="en-GB")
+    sign_in(desk, live_server.url, "marie", PASSWORD)
+    desk.goto(f"{live_server.url}/cases/")
+    field = desk.get_by_label("Case manager")
+    field.click()  # the names come on focus, then narrow as one types
+    expect(desk.locator("#id_case_manager_name_choices option")).to_have_count(2)
+    field.press_sequentially("yo")
+    expect(desk.locator("#id_case_manager_name_choices option")).to_have_count(1)
+    expect(desk.locator("#id_case_manager_name_choices option")).to_have_attribute(
+        "value", "Youssef"
+    )
+    field.fill("Youssef")  # as the browser fills in a name picked from its list
+    expect(desk.locator("#results tbody tr")).to_have_count(1)
+    expect(desk.locator("#results")).to_contain_text(theirs.case_number)
+    expect(desk.locator("#results")).not_to_contain_text(mine.case_number)

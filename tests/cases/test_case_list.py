@@ -293,15 +293,96 @@ def test_a_row_shows_the_parents_the_household_and_the_case_managers(
     assert "Lina" not in row and "<td>Sara</td>" in row
 
 
-def test_the_case_manager_filter_escapes_names_and_keeps_the_choice(
+def _listed(page) -> set:
+    return {row.pk for row in page.context["page"]}
+
+
+def test_a_link_names_its_case_manager_by_number_and_the_field_shows_the_name(
     families, coordinator, colleague, login
 ):
     colleague.first_name = '<b>Zoë</b> "Z"'
     colleague.save()
     page = login(coordinator).get(reverse("cases:list"), {"case_manager": colleague.pk})
+    assert _listed(page) == {families["other"].pk}
     html = page.content.decode()
-    assert f'<option value="{colleague.pk}" selected>&lt;b&gt;Zoë&lt;/b&gt; &quot;Z&quot;' in html
-    assert "<b>Zoë</b>" not in html and '<option value="">anyone</option>' in html
+    assert 'value="&lt;b&gt;Zoë&lt;/b&gt; &quot;Z&quot;"' in html
+    assert f'name="case_manager" value="{colleague.pk}"' in html
+    assert "<b>Zoë</b>" not in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("youss", {"other"}),  # the beginning of a name
+        ("  SARA ", {"haddad", "dupont"}),  # as written, in any case
+        ("sa you", set()),  # every word must be in one person's names
+        ("nobody", set()),  # no one is called so: no file, not every file
+        ("", {"haddad", "dupont", "other"}),
+    ],
+)
+def test_a_typed_name_lists_the_files_of_whoever_is_called_so(
+    families, coordinator, colleague, login, typed, expected
+):
+    page = login(coordinator).post(reverse("cases:list"), {"case_manager_name": typed})
+    assert page.context["form"].is_valid()
+    assert _listed(page) == {families[name].pk for name in expected}
+
+
+def test_a_name_two_people_share_lists_both_and_a_changed_name_leaves_the_number(
+    families, coordinator, colleague, case_manager, project, login
+):
+    from tests.conftest import _user
+
+    namesake = _user("sara2", project, "case_manager")
+    namesake.first_name = "Youssef"
+    namesake.save()
+    client = login(coordinator)
+    # "Youssef" is two people's whole name, and no one's but theirs: both are asked for.
+    page = client.post(reverse("cases:list"), {"case_manager_name": "Youssef"})
+    assert _listed(page) == {families["other"].pk}
+    # The field still carries a link's number, but names someone else now: the name counts.
+    page = client.post(
+        reverse("cases:list"), {"case_manager": colleague.pk, "case_manager_name": "Sara"}
+    )
+    assert _listed(page) == {families["haddad"].pk, families["dupont"].pk}
+
+
+def test_a_case_manager_of_another_project_is_refused_without_a_hint(
+    families, coordinator, outsider, login
+):
+    page = login(coordinator).get(reverse("cases:list"), {"case_manager": outsider.pk})
+    assert page.context["form"].errors["case_manager_name"] == [
+        "No case manager of your projects has this number."
+    ]
+    assert "Olga" not in page.content.decode()
+    missing = login(coordinator).get(reverse("cases:list"), {"case_manager": 99999})
+    assert missing.context["form"].errors == page.context["form"].errors
+
+
+def test_one_who_left_the_team_is_named_by_the_files_they_still_hold(
+    families, coordinator, colleague, login
+):
+    colleague.memberships.all().delete()
+    page = login(coordinator).get(reverse("cases:list"), {"case_manager": colleague.pk})
+    assert page.context["form"].is_valid()
+    assert _listed(page) == {families["other"].pk}
+
+
+def test_the_field_offers_the_names_of_ones_own_projects_only(
+    project, other_project, coordinator, colleague, case_manager, outsider, evaluator, login
+):
+    from tests.conftest import _user
+
+    _user("oscar", other_project, "case_manager")
+    url = reverse("cases:case_manager_names")
+    offered = login(coordinator).get(url, {"case_manager_name": ""}).content.decode()
+    assert offered == '<option value="Sara"></option><option value="Youssef"></option>\n'
+    typed = login(coordinator).get(url, {"case_manager_name": "yo"}).content.decode()
+    assert typed == '<option value="Youssef"></option>\n'
+    assert "Oscar" not in login(coordinator).get(url, {"case_manager_name": "o"}).content.decode()
+    elsewhere = login(outsider).get(url, {"case_manager_name": ""}).content.decode()
+    assert elsewhere == '<option value="Oscar"></option>\n'
+    assert login(evaluator).get(url).status_code == 404
 
 
 def test_a_new_blind_index_key_needs_the_names_indexed_again(families, coordinator, settings):

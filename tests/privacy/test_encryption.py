@@ -1,12 +1,14 @@
 """Field encryption: authenticated, bound to table/column/row, rotatable, never in plaintext."""
 
+import uuid
+
 import pytest
 from django.db import connection
 
 from parcours.cases.models import Family, Person
 from parcours.privacy import keys
 from parcours.privacy.crypto import DecryptionError, associated_data, decrypt, encrypt
-from parcours.privacy.fields import Sealed
+from parcours.privacy.fields import Sealed, row_identity, unseal_columns
 from parcours.privacy.rotation import rotate
 from tests.conftest import make_person
 
@@ -129,3 +131,25 @@ def test_a_missing_key_file_is_not_remade_over_encrypted_data(settings, tmp_path
     with pytest.raises(ImproperlyConfigured, match=r"key file .* is missing"):
         keys.keyring()
     assert not settings.PARCOURS_KEY_FILE.exists()
+
+
+def test_rows_read_by_a_plain_cursor_are_unsealed_by_their_own_row(make_family):
+    family = make_family(members=[make_person(given="Amina", family_name="Haddad")])
+    person = family.members.get()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, given_name, family_name, role FROM cases_person WHERE family_id = %s",
+            [Family._meta.pk.get_db_prep_value(family.pk, connection)],
+        )
+        read = cursor.fetchall()
+    fields = [Person._meta.get_field(name) for name in ("given_name", "family_name")]
+    assert list(unseal_columns(read, *fields)) == [(str(person.pk), "Amina", "Haddad", person.role)]
+    # the same names bound to another row do not open
+    _key, given, surname, role = read[0]
+    with pytest.raises(DecryptionError):
+        list(unseal_columns([(family.pk, given, surname, role)], *fields))
+
+
+def test_a_row_is_known_by_its_keys_text_whatever_the_database_gave():
+    key = uuid.uuid4()
+    assert row_identity(key) == row_identity(key.hex) == row_identity(str(key)) == str(key)

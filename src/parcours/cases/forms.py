@@ -5,13 +5,13 @@ from html import escape
 from django import forms
 from django.db.models import Count, Q
 from django.forms.utils import flatatt
-from django.utils.choices import BaseChoiceIterator
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from parcours.accounts.models import Role
+from parcours.accounts.models import Role, User
 from parcours.cases.choices import (
     Assessment,
     EngagementAtClosure,
@@ -22,7 +22,7 @@ from parcours.cases.choices import (
 from parcours.cases.figures import Attention
 from parcours.cases.lifecycle import get_transition
 from parcours.cases.models import Approval, Cover, Family, Flag, Person, today
-from parcours.cases.services import eligible_case_managers
+from parcours.cases.services import case_managers_named, eligible_case_managers
 from parcours.projects.models import FlagReason, Project
 from parcours.textlimits import NOTE, LimitedCharField
 from parcours.versioning import VersionedForm
@@ -293,18 +293,6 @@ class ReferAgainForm(forms.Form):
         return value
 
 
-class PlainChoices(BaseChoiceIterator):
-    """Many plain (value, label) pairs, already in the form Django normalises choices to:
-    handing a field a list makes it look at every pair again on each request (4 ms for a large
-    project's 2 300 case managers)."""
-
-    def __init__(self, pairs: list[tuple]):
-        self.pairs = pairs
-
-    def __iter__(self):
-        return iter(self.pairs)
-
-
 class PlainSelect(forms.Select):
     """A select of plain choices (no groups), written in one pass: Django's widget renders
     each option through its own template (90 ms for 2 500 case managers) and ``format_html``
@@ -319,6 +307,32 @@ class PlainSelect(forms.Select):
         )
         attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
         return format_html("<select{}>{}</select>", attributes, mark_safe(options))
+
+
+class CaseManagerPicker(forms.TextInput):
+    """A search field that offers the matching case managers' names as one types (a datalist
+    the server fills, ``cases:case_manager_names``): the browser's own suggestions, by keyboard
+    and on a phone, and a plain text field without scripts."""
+
+    input_type = "search"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {})}
+        choices = f"{attrs.get('id', 'id_' + name)}_choices"
+        attrs.update(
+            {
+                "list": choices,
+                "autocomplete": "off",
+                "placeholder": _("anyone"),
+                "hx-get": reverse("cases:case_manager_names"),
+                "hx-trigger": "focus once, input changed delay:200ms",
+                "hx-target": f"#{choices}",
+                "hx-sync": "this:replace",
+            }
+        )
+        return format_html(
+            '{}<datalist id="{}"></datalist>', super().render(name, value, attrs), choices
+        )
 
 
 class CaseListFilter(forms.Form):
@@ -339,8 +353,11 @@ class CaseListFilter(forms.Form):
             *FamilyStatus.choices,
         ],
     )
-    case_manager = forms.TypedChoiceField(
-        label=_("Case manager"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    # A case manager is named by their number in a link (the dashboard's), or by name as
+    # typed: a team of a thousand is not a list to scroll, nor a select to send each time.
+    case_manager = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    case_manager_name = forms.CharField(
+        label=_("Case manager"), required=False, max_length=150, widget=CaseManagerPicker
     )
     flag = forms.ChoiceField(label=_("Flag"), required=False, widget=PlainSelect)
     attention = forms.ChoiceField(
@@ -376,15 +393,50 @@ class CaseListFilter(forms.Form):
             (self.ANY_FLAG, _("any flag")),
             *reasons.items(),
         ]
-        people = eligible_case_managers(*projects).values_list(
-            "pk", "first_name", "last_name", "username"
-        )
-        self.fields["case_manager"].choices = PlainChoices(
-            [
-                ("", _("anyone")),
-                *((pk, f"{first} {last}".strip() or name) for pk, first, last, name in people),
-            ]
-        )
+        self.user, self.projects = user, projects
+
+    def clean(self):
+        """``case_managers``: the ids of the case managers whose files are asked for, or None
+        for anyone's. A number from a link stands while the field still shows that person's
+        name (and fills it in when the link gave none); a name typed instead names whoever
+        is called so (``services.case_managers_named``: no one, perhaps)."""
+        data = super().clean()
+        number, typed = data.get("case_manager"), data.get("case_manager_name", "")
+        data["case_managers"] = None
+        if number:
+            person = self._may_name(number)
+            if person is None:
+                self.add_error(
+                    "case_manager_name", _("No case manager of your projects has this number.")
+                )
+                return data
+            if "case_manager_name" not in self.data:  # a link: the field shows whom it names
+                self.data = self.data.copy()
+                self.data["case_manager_name"] = typed = str(person)
+            if " ".join(typed.split()) == " ".join(str(person).split()):
+                data["case_managers"] = [person.pk]
+                return data
+        if typed.strip():
+            data["case_managers"] = case_managers_named(typed, *self.projects)
+        return data
+
+    def _may_name(self, number: int):
+        """The user ``number`` if the filter may name them: a case manager of the projects,
+        or one who left the team and still holds a file the user sees (the dashboard has a
+        line for them); else None, whoever they are."""
+        named = ("first_name", "last_name", "username")
+        person = User.objects.filter(pk=number).only("is_active", *named).first()
+        if person is None:
+            return None
+        if (
+            person.is_active
+            and person.memberships.filter(
+                project_id__in=self.projects, role=Role.CASE_MANAGER
+            ).exists()
+        ):
+            return person
+        holds = Family.objects.visible_to(self.user).filter(case_managers=number)
+        return person if holds.exists() else None
 
 
 class ReassignForm(forms.Form):

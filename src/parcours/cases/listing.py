@@ -16,12 +16,15 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.cases.choices import FamilyStatus, PersonRole
 from parcours.cases.models import Family, Flag, Person, full_name, household_name
 from parcours.labels import label_field
+from parcours.privacy.fields import row_identity, unseal_columns
 
 # Past this many families the list says "about N" from PostgreSQL's estimate rather than count
 # every row on every page (6 ms at 100 000 families); below it, the count is exact and cheap.
@@ -122,6 +125,25 @@ class FamilyRow:
     case_managers: str
     flags: list[str]  # the reasons of the flags that show today
 
+    def __str__(self) -> str:  # the template asks for str() of what it prints
+        """The row of the table, printed here: through the template's lookups, fifty rows
+        cost a millisecond, a tenth of a case list page."""
+        escape = conditional_escape
+        flags = "".join(
+            f'<br><span class="flag-badge">⚑ {escape(flag)}</span>' for flag in self.flags
+        )
+        return mark_safe(  # every value is escaped, above or here
+            f'<tr>\n  <td><a href="{escape(self.url)}">{escape(self.label)}</a>{flags}</td>\n'
+            f"  <td>{'<br>'.join(escape(name) for name in self.parents)}</td>\n"
+            f"  <td>{escape(self.members)}</td>\n"
+            f'  <td><span class="status status-{escape(self.status)}">'
+            f"{escape(self.status_label)}</span></td>\n"
+            f"  <td>{escape(self.referred_on)}</td>\n"
+            f"  <td>{escape(self.case_managers or '—')}</td>\n</tr>"
+        )
+
+    __html__ = __str__
+
 
 def table_page(families, number, per_page: int):
     """Page ``number`` of ``families`` (visible, filtered, ordered) for the table: the page's
@@ -156,16 +178,20 @@ def table_rows(families) -> list[FamilyRow]:
     per member: a quarter of a case list page's time.)"""
     families = list(families.values_list("pk", "case_number", "status", "referred_on"))
     keys = [pk for pk, *_rest in families]
-    given, family = (Person._meta.get_field(name) for name in ("given_name", "family_name"))
+    if not keys:
+        return []
+    # The members by a plain cursor: the keys as the database gives them, no converter each.
+    sealed = Person.objects.filter(family_id__in=keys).order_by("created_at")
+    sql, params = sealed.values_list(
+        "pk", "given_name", "family_name", "family_id", "role"
+    ).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        read = cursor.fetchall()
+    names = [Person._meta.get_field(name) for name in ("given_name", "family_name")]
     members = defaultdict(list)
-    for pk, family_id, role, sealed_given, sealed_family in (
-        Person.objects.filter(family_id__in=keys)
-        .order_by("created_at")
-        .values_list("pk", "family_id", "role", "given_name", "family_name")
-    ):
-        members[family_id].append(
-            Member(role, given.unseal(sealed_given, pk), family.unseal(sealed_family, pk))
-        )
+    for _row, given, surname, family_id, role in unseal_columns(read, *names):
+        members[row_identity(family_id)].append(Member(role, given, surname))
     managers = defaultdict(list)
     links = Family.case_managers.through.objects.filter(family_id__in=keys)
     for family_id, first_name, username in links.order_by("user__first_name").values_list(
@@ -182,7 +208,7 @@ def table_rows(families) -> list[FamilyRow]:
     url = family_url()
     rows = []
     for pk, case_number, status, referred_on in families:
-        household = members[pk]
+        household = members[str(pk)]
         label = case_number
         if not label:
             name = household_name(household)

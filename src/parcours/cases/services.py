@@ -253,6 +253,45 @@ def eligible_case_managers(*project_ids: int):
     )
 
 
+def _called(words: list[str]) -> Q:
+    """Users whose first name, last name or user name holds each of ``words``."""
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    return condition
+
+
+def case_managers_named(text: str, *project_ids: int) -> list[int]:
+    """The case managers of ``project_ids`` that a filter's ``text`` names: those whose name
+    is the text exactly (two people may share a name), else each one whose names hold every
+    word of it ("sar jan" names Sara Janssens); none when no one is called so."""
+    words = text.split()
+    if not words:
+        return []
+    found = eligible_case_managers(*project_ids).filter(_called(words)).order_by()
+    people = [
+        (pk, f"{first} {last}".strip() or username)
+        for pk, first, last, username in found.values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    ]
+    wanted = " ".join(words).casefold()
+    exact = [pk for pk, name in people if " ".join(name.split()).casefold() == wanted]
+    return exact or [pk for pk, _name in people]
+
+
+def case_manager_suggestions(text: str, *project_ids: int, limit: int = 20) -> list[str]:
+    """The first ``limit`` names, in order, of the case managers ``text`` may name: what the
+    case list's field offers as one types."""
+    found = eligible_case_managers(*project_ids).filter(_called(text.split()))
+    names = [str(user) for user in found.only("first_name", "last_name", "username")[:limit]]
+    return list(dict.fromkeys(names))  # a name shared by two people is offered once
+
+
 @transaction.atomic
 def take_step(
     actor: Actor,

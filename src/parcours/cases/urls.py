@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("cases/", views.case_list, name="list"),
+    path("cases/case-managers/", views.case_manager_names, name="case_manager_names"),
     path("cases/referral/new/", views.referral_create, name="referral_create"),
     path("cases/referral/member-row/", views.member_row, name="member_row"),
     path("cases/earlier-files/", views.earlier_files, name="earlier_files"),

@@ -113,8 +113,12 @@ def case_list(request):
             families = families.filter(status__in=(FamilyStatus.ACTIVE, FamilyStatus.PAUSED))
         elif data["status"]:
             families = families.filter(status=data["status"])
-        if data["case_manager"]:
-            families = families.filter(case_managers=data["case_manager"])
+        chosen = data["case_managers"]
+        if chosen is not None and len(chosen) == 1:
+            families = families.filter(case_managers=chosen[0])
+        elif chosen is not None:  # a name several people answer to, or none
+            held = Family.case_managers.through.objects.filter(user_id__in=chosen)
+            families = families.filter(pk__in=held.values("family_id"))
         if data["flag"]:
             flags = Flag.objects.current()
             if data["flag"] != CaseListFilter.ANY_FLAG:
@@ -148,6 +152,20 @@ def case_list(request):
                 approvals.waiting(request.user).count() if not is_htmx(request) else 0
             ),
         },
+    )
+
+
+@require_GET
+@case_worker_required
+def case_manager_names(request):
+    """The names the case list's case-manager field offers as one types: of the case
+    managers of the user's projects only."""
+    projects = request.user.project_ids(Role.COORDINATOR, Role.CASE_MANAGER)
+    typed = request.GET.get("case_manager_name", "")[:150]
+    return render(
+        request,
+        "cases/_case_manager_names.html",
+        {"names": services.case_manager_suggestions(typed, *projects)},
     )
 
 
