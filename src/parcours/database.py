@@ -116,6 +116,15 @@ def _insert_prepared(model, fields, rows) -> None:
     insert_many(model._meta.db_table, [f.column for f in fields], prepared)
 
 
+def read(sql: str, params: Iterable = ()) -> list[tuple]:
+    """The rows of a query written by hand, for the few rows every page asks for (the bell's
+    unread notifications, a list page's members): building such a query through the ORM took
+    a quarter of a millisecond, twenty times what the database took to answer it."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
+
+
 def among(field, values: Iterable) -> RawSQL:
     """The right side of ``field__in=`` for the thousands of keys a bulk step looks up
     (``filter(family_id__in=among(field, ids))``), each key prepared once by ``preparer``:

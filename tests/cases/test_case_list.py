@@ -1,13 +1,15 @@
 """The case list: search by case number or name, filters, pages, htmx, bounded queries."""
 
 import uuid
+from html.parser import HTMLParser
 
 import pytest
+from django import forms as django_forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
-from parcours.cases import listing, services
+from parcours.cases import forms, listing, services
 from parcours.cases.models import Family
 from tests.conftest import make_person
 
@@ -414,3 +416,28 @@ def test_the_rows_link_to_their_files_as_reverse_would():
             assert url(keys[0]).startswith(f"{prefix}cases/{keys[0]}")
         finally:
             set_script_prefix("/")
+
+
+@pytest.mark.parametrize(
+    ("plain", "django_widget"),
+    [
+        (forms.PlainTextInput, django_forms.TextInput),
+        (forms.PlainHiddenInput, django_forms.HiddenInput),
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", 'Sara "S" <Janssens> & co', 56])
+def test_the_filters_plain_inputs_write_what_djangos_templates_write(plain, django_widget, value):
+    attrs = {"type": "search", "placeholder": "l'un & <l'autre>", "required": True, "off": False}
+    written = plain(attrs).render("q", value, {"id": "id_q"})
+    assert written.startswith('<input type="') and written.count("<") == 1
+    assert _tag(written) == _tag(django_widget(attrs).render("q", value, {"id": "id_q"}))
+
+
+def _tag(html: str) -> tuple[str, dict]:
+    """The element and its attributes as a browser reads them (their order aside)."""
+    read = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: read.append((tag, dict(attrs)))
+    parser.feed(html)
+    (tag,) = read
+    return tag

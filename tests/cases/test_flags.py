@@ -168,6 +168,22 @@ def test_the_list_names_flags_in_the_readers_language_or_english(make_family, ca
         assert rows[0].flags == expected
 
 
+def test_the_list_shows_the_flags_that_show_today_as_the_file_does(
+    make_family, case_manager, login
+):
+    """The table reads its flags by plain SQL (parcours.cases.listing): the same rule as
+    ``Flag.objects.current``, on its last day, the day after, and once removed."""
+    family = make_family("active")
+    today = timezone.localdate()
+    _flag(family, case_manager, "medical", ends_on=today)
+    ended = _flag(family, case_manager, "legal_emergency")
+    Flag.objects.filter(pk=ended.pk).update(ends_on=today - datetime.timedelta(days=1))
+    services.remove_flag(Actor(case_manager), _flag(family, case_manager), "resolved")
+    rows = login(case_manager, "en").get(reverse("cases:list")).context["rows"]
+    assert rows[0].flags == ["Medical urgency"]
+    assert [f.reason.code for f in Flag.objects.current().filter(family=family)] == ["medical"]
+
+
 def test_a_removed_flag_no_longer_filters_the_list(make_family, case_manager, login):
     family = make_family("active")
     services.remove_flag(Actor(case_manager), _flag(family, case_manager), "resolved")

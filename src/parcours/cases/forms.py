@@ -23,6 +23,7 @@ from parcours.cases.figures import Attention
 from parcours.cases.lifecycle import get_transition
 from parcours.cases.models import Approval, Cover, Family, Flag, Person, today
 from parcours.cases.services import case_managers_named, eligible_case_managers
+from parcours.labels import label_field
 from parcours.projects.models import FlagReason, Project
 from parcours.textlimits import NOTE, LimitedCharField
 from parcours.versioning import VersionedForm
@@ -309,7 +310,27 @@ class PlainSelect(forms.Select):
         return format_html("<select{}>{}</select>", attributes, mark_safe(options))
 
 
-class CaseManagerPicker(forms.TextInput):
+class PlainInput:
+    """An input written in one pass, as ``PlainSelect`` writes a select: through Django's two
+    widget templates each field of the case list's filter cost a quarter of a millisecond."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], name, shown, flatatt(widget["attrs"])
+        )
+
+
+class PlainTextInput(PlainInput, forms.TextInput):
+    pass
+
+
+class PlainHiddenInput(PlainInput, forms.HiddenInput):
+    pass
+
+
+class CaseManagerPicker(PlainInput, forms.TextInput):
     """A search field that offers the matching case managers' names as one types (a datalist
     the server fills, ``cases:case_manager_names``): the browser's own suggestions, by keyboard
     and on a phone, and a plain text field without scripts."""
@@ -340,7 +361,7 @@ class CaseListFilter(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Case number or a name")}),
+        widget=PlainTextInput(attrs={"type": "search", "placeholder": _("Case number or a name")}),
     )
     OPEN = "open"
     status = forms.ChoiceField(
@@ -355,7 +376,7 @@ class CaseListFilter(forms.Form):
     )
     # A case manager is named by their number in a link (the dashboard's), or by name as
     # typed: a team of a thousand is not a list to scroll, nor a select to send each time.
-    case_manager = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    case_manager = forms.IntegerField(required=False, min_value=1, widget=PlainHiddenInput)
     case_manager_name = forms.CharField(
         label=_("Case manager"), required=False, max_length=150, widget=CaseManagerPicker
     )
@@ -376,9 +397,7 @@ class CaseListFilter(forms.Form):
         ],
     )
     # Days ahead for "a legal deadline soon" (the dashboard's links say 14).
-    within = forms.IntegerField(
-        required=False, min_value=0, max_value=365, widget=forms.HiddenInput
-    )
+    within = forms.IntegerField(required=False, min_value=0, max_value=365, widget=PlainHiddenInput)
 
     ANY_FLAG = "any"
 
@@ -386,8 +405,9 @@ class CaseListFilter(forms.Form):
         super().__init__(*args, **kwargs)
         projects = user.project_ids(Role.COORDINATOR, Role.CASE_MANAGER)
         reasons = {}  # by code: projects that share a code share the filter
-        for reason in FlagReason.objects.filter(project_id__in=projects, active=True):
-            reasons.setdefault(reason.code, reason.label)
+        active = FlagReason.objects.filter(project_id__in=projects, active=True)
+        for code, label, english in active.values_list("code", label_field(), "label_en"):
+            reasons.setdefault(code, label or english)
         self.fields["flag"].choices = [
             ("", _("flagged or not")),
             (self.ANY_FLAG, _("any flag")),
@@ -425,9 +445,10 @@ class CaseListFilter(forms.Form):
         or one who left the team and still holds a file the user sees (the dashboard has a
         line for them); else None, whoever they are."""
         named = ("first_name", "last_name", "username")
-        serving = eligible_case_managers(*self.projects).filter(pk=number).only(*named).first()
-        if serving is not None:  # as almost always: one query
-            return serving
+        serving = eligible_case_managers(*self.projects).filter(pk=number).only(*named)
+        serving = serving.order_by()[:1]  # one person: no order to ask for
+        if serving:  # as almost always: one query
+            return serving[0]
         holds = Family.objects.visible_to(self.user).filter(case_managers=number)
         return User.objects.filter(pk=number).only(*named).first() if holds.exists() else None
 
